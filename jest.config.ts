@@ -1,0 +1,25 @@
+import type { Config } from 'jest';
+
+// ESM throughout (`@xstate/store` 4 ships only ESM): ts-jest in ESM mode, run with --experimental-vm-modules.
+const transform: Config['transform'] = {
+  '^.+\\.m?tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+};
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform,
+  moduleNameMapper,
+};
+
+const config: Config = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+  maxWorkers: 2,
+  testTimeout: 30_000,
+};
+
+export default config;
