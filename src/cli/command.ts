@@ -1,0 +1,21 @@
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** One subcommand of `parachute-supervisor`; `run` resolves to the process exit code. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes of DESIGN §2. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+
+/** A usage error: printed with the command's help hint, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
