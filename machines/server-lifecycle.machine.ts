@@ -1,0 +1,318 @@
+import { assign, fromCallback, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import type {
+  LifecycleError,
+  ProbeInput,
+  ProcessCommand,
+  ServerLifecycleContext,
+  ServerLifecycleEvent,
+  ServerLifecycleInput,
+  ServerProcessInput,
+} from './server-lifecycle.types.js';
+
+type ExitedEvent = Extract<ServerLifecycleEvent, { type: 'process.exited' }>;
+
+/** Crash times still inside the intensity window ending at `at`. */
+export function crashesInWindow(crashTimes: readonly number[], at: number, periodMs: number): number[] {
+  return crashTimes.filter((t) => t > at - periodMs);
+}
+
+/** The restart delay after the n-th consecutive crash: backoffMs doubling, capped at backoffMaxMs. */
+export function backoffDelay(consecutiveCrashes: number, backoffMs: number, backoffMaxMs: number): number {
+  const exponent = Math.max(consecutiveCrashes - 1, 0);
+  return Math.min(backoffMs * 2 ** Math.min(exponent, 30), backoffMaxMs);
+}
+
+function isCleanExit(event: ExitedEvent): boolean {
+  return event.code === 0 && event.signal === null;
+}
+
+function exitMessage(event: ExitedEvent): string {
+  return event.signal ? `server was killed by ${event.signal}` : `server exited with code ${event.code}`;
+}
+
+function error(code: string, message: string, at: number): LifecycleError {
+  return { code, message, at };
+}
+
+// The shared crash outcome for an exit that counts as a crash: budget spent, restart later, or halt.
+const crashTransitions = [
+  {
+    guard: 'crashBudgetSpent',
+    target: '#serverLifecycle.crashed.exhausted',
+    actions: ['recordExit', 'recordCrash', 'setCrashLoopError'],
+  },
+  {
+    guard: 'restartAllowed',
+    target: '#serverLifecycle.crashed.backoff',
+    actions: ['recordExit', 'recordCrash', 'scheduleRestart'],
+  },
+  { target: '#serverLifecycle.crashed.halted', actions: ['recordExit', 'recordCrash'] },
+] as const;
+
+/** The main server's lifecycle: stopped → starting → running → stopping, and crashed with OTP-style restarts. */
+export const serverLifecycleMachine = setup({
+  types: {
+    context: {} as ServerLifecycleContext,
+    events: {} as ServerLifecycleEvent,
+    input: {} as ServerLifecycleInput,
+  },
+  actors: {
+    // Owns one server process (spawned or adopted) and reports process.* facts; provided from src/.
+    serverProcess: fromCallback<ProcessCommand, ServerProcessInput>(() => () => undefined),
+    // Polls the health endpoint until it answers 2xx once (health.ok); provided from src/.
+    readinessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+    // Polls the health endpoint while running (health.ok / health.failed); provided from src/.
+    livenessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+  },
+  actions: {
+    // Re-reads the policy from config.yaml before each start; provided from src/ (the file is never latched).
+    loadPolicy: assign({}),
+    beginAttempt: assign({
+      generation: ({ context }) => context.generation + 1,
+      process: null,
+      healthy: false,
+      healthFailureCount: 0,
+      runningSince: null,
+      nextRestartAt: null,
+      afterStop: 'stopped' as const,
+    }),
+    spawnProcess: spawnChild('serverProcess', {
+      id: 'serverProcess',
+      input: ({ context }) => ({ adopt: context.adopt }),
+    }),
+    clearAdopt: assign({ adopt: null }),
+    stopProcess: stopChild('serverProcess'),
+    terminateProcess: sendTo('serverProcess', { type: 'process.terminate' } as ProcessCommand),
+    killProcess: sendTo('serverProcess', { type: 'process.kill' } as ProcessCommand),
+    recordSpawn: assign({
+      process: ({ event }) =>
+        event.type === 'process.spawned'
+          ? { pid: event.pid, pgid: event.pgid, startedAt: event.at, adopted: event.adopted === true }
+          : null,
+    }),
+    recordSpawnFailure: assign({
+      lastError: ({ event, context }) =>
+        event.type === 'process.spawnFailed' ? error(event.code, event.message, event.at) : context.lastError,
+    }),
+    markRunning: assign({
+      healthy: true,
+      healthFailureCount: 0,
+      runningSince: ({ event }) => (event.type === 'health.ok' ? event.at : null),
+      serverVersion: ({ event, context }) => (event.type === 'health.ok' ? event.version : context.serverVersion),
+      lastError: null,
+    }),
+    recordHealthy: assign({
+      healthy: true,
+      healthFailureCount: 0,
+      serverVersion: ({ event, context }) => (event.type === 'health.ok' ? event.version ?? context.serverVersion : context.serverVersion),
+    }),
+    recordUnhealthy: assign({
+      healthy: false,
+      healthFailureCount: ({ context }) => context.healthFailureCount + 1,
+    }),
+    setHealthError: assign({
+      lastError: ({ event, context }) =>
+        event.type === 'health.failed'
+          ? error('ERR_HEALTH_FAILED', `health check failed ${context.healthFailureCount} times in a row: ${event.message}`, event.at)
+          : context.lastError,
+      afterStop: 'crashed' as const,
+    }),
+    setStartTimeoutError: assign({
+      // A delayed event has no timestamp of its own: the attempt began startTimeoutMs ago.
+      lastError: ({ context }) =>
+        error(
+          'ERR_START_TIMEOUT',
+          `server did not answer ${context.policy.healthPath} on port ${context.policy.port} within ${context.policy.startTimeoutMs} ms`,
+          (context.process?.startedAt ?? 0) + context.policy.startTimeoutMs,
+        ),
+      afterStop: 'crashed' as const,
+    }),
+    recordExit: assign({
+      lastExit: ({ event, context }) =>
+        event.type === 'process.exited' ? { code: event.code, signal: event.signal, at: event.at } : context.lastExit,
+      process: null,
+      healthy: false,
+      runningSince: null,
+    }),
+    recordCrash: assign(({ context, event }) => {
+      if (event.type !== 'process.exited') return {};
+      const forced = context.afterStop === 'crashed';
+      return {
+        crashTimes: [...crashesInWindow(context.crashTimes, event.at, context.policy.periodMs), event.at],
+        consecutiveCrashes: context.consecutiveCrashes + 1,
+        lastError: forced && context.lastError ? context.lastError : error('ERR_SERVER_EXITED', exitMessage(event), event.at),
+      };
+    }),
+    setCrashLoopError: assign({
+      lastError: ({ context, event }) =>
+        error(
+          'ERR_CRASH_LOOP',
+          `server crashed ${context.crashTimes.length} times within ${context.policy.periodMs} ms (intensity ${context.policy.intensity}); ` +
+            `not restarting until a manual start. Last: ${context.lastError?.message ?? 'unknown'}`,
+          event.type === 'process.exited' ? event.at : 0,
+        ),
+    }),
+    scheduleRestart: assign({
+      nextRestartAt: ({ context, event }) =>
+        (event.type === 'process.exited' ? event.at : 0) +
+        backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs),
+    }),
+    countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1 }),
+    resetCrashes: assign({ crashTimes: [], consecutiveCrashes: 0, lastError: null, nextRestartAt: null }),
+    resetBackoff: assign({ consecutiveCrashes: 0 }),
+    clearSchedule: assign({ nextRestartAt: null }),
+    afterStopRestart: assign({ afterStop: 'restart' as const }),
+    afterStopStopped: assign({ afterStop: 'stopped' as const }),
+    setAdopt: assign({ adopt: ({ event, context }) => (event.type === 'server.adopt' ? event.process : context.adopt) }),
+  },
+  guards: {
+    hasProcess: ({ context }) => context.process !== null,
+    // transient and temporary let a clean exit (code 0) end in stopped; permanent restarts it.
+    exitIsNotACrash: ({ context, event }) =>
+      event.type === 'process.exited' && isCleanExit(event) && context.policy.restart !== 'permanent',
+    crashBudgetSpent: ({ context, event }) =>
+      event.type === 'process.exited' &&
+      crashesInWindow(context.crashTimes, event.at, context.policy.periodMs).length + 1 > context.policy.intensity,
+    restartAllowed: ({ context }) => context.policy.restart !== 'temporary',
+    healthBudgetSpent: ({ context }) => context.healthFailureCount + 1 >= context.policy.healthFailures,
+    afterStopIsStopped: ({ context }) => context.afterStop === 'stopped',
+    afterStopIsRestart: ({ context }) => context.afterStop === 'restart',
+  },
+  delays: {
+    startTimeout: ({ context }) => context.policy.startTimeoutMs,
+    stopTimeout: ({ context }) => context.policy.stopTimeoutMs,
+    restartBackoff: ({ context }) => backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs),
+    stableAfter: ({ context }) => context.policy.stableMs,
+  },
+}).createMachine({
+  id: 'serverLifecycle',
+  description: 'Owns one main server process: starts it, watches it, stops it and restarts it after crashes.',
+  context: ({ input }) => ({
+    policy: input.policy,
+    process: null,
+    generation: 0,
+    runningSince: null,
+    restartCount: 0,
+    crashTimes: [],
+    consecutiveCrashes: 0,
+    lastExit: null,
+    lastError: null,
+    nextRestartAt: null,
+    healthy: false,
+    healthFailureCount: 0,
+    serverVersion: null,
+    afterStop: 'stopped',
+    adopt: null,
+  }),
+  initial: 'stopped',
+  states: {
+    stopped: {
+      description: 'No server process; waits for a start command.',
+      entry: 'stopProcess',
+      on: {
+        'server.start': { target: 'starting', actions: 'resetCrashes' },
+        'server.restart': { target: 'starting', actions: 'resetCrashes' },
+        'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt'] },
+      },
+    },
+    starting: {
+      description: 'The process is spawned (or adopted) and the health probe is asked until it answers 2xx.',
+      entry: ['stopProcess', 'loadPolicy', 'beginAttempt', 'spawnProcess', 'clearAdopt'],
+      invoke: {
+        src: 'readinessProbe',
+        input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
+      },
+      after: {
+        startTimeout: { target: 'stopping', actions: 'setStartTimeoutError' },
+      },
+      on: {
+        'process.spawned': { actions: 'recordSpawn' },
+        'process.spawnFailed': { target: 'crashed.halted', actions: 'recordSpawnFailure' },
+        'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
+        'health.ok': { guard: 'hasProcess', target: 'running', actions: 'markRunning' },
+        'server.stop': { target: 'stopping', actions: 'afterStopStopped' },
+        // A start or restart while starting joins the attempt under way.
+        'server.start': {},
+        'server.restart': {},
+      },
+    },
+    running: {
+      description: 'Healthy; the liveness probe keeps asking and repeated failures count as a crash.',
+      invoke: {
+        src: 'livenessProbe',
+        input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
+      },
+      after: {
+        stableAfter: { actions: 'resetBackoff' },
+      },
+      on: {
+        'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
+        'health.ok': { actions: 'recordHealthy' },
+        'health.failed': [
+          { guard: 'healthBudgetSpent', target: 'stopping', actions: ['recordUnhealthy', 'setHealthError'] },
+          { actions: 'recordUnhealthy' },
+        ],
+        'server.start': {},
+        'server.restart': { target: 'stopping', actions: 'afterStopRestart' },
+        'server.stop': { target: 'stopping', actions: 'afterStopStopped' },
+      },
+    },
+    stopping: {
+      description: 'SIGTERM went to the process group; SIGKILL follows after stopTimeout. Then stopped, restart or crash.',
+      entry: 'terminateProcess',
+      initial: 'terminating',
+      states: {
+        terminating: {
+          description: 'Waiting for the group to exit after SIGTERM.',
+          after: { stopTimeout: { target: 'killing' } },
+        },
+        killing: {
+          description: 'The group ignored SIGTERM for stopTimeout; SIGKILL sent.',
+          entry: 'killProcess',
+        },
+      },
+      on: {
+        'process.spawned': { actions: 'recordSpawn' },
+        'process.spawnFailed': [
+          { guard: 'afterStopIsStopped', target: 'stopped' },
+          { guard: 'afterStopIsRestart', target: 'starting' },
+          { target: 'crashed.halted', actions: 'recordSpawnFailure' },
+        ],
+        'process.exited': [
+          { guard: 'afterStopIsStopped', target: 'stopped', actions: 'recordExit' },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: 'recordExit' },
+          ...crashTransitions,
+        ],
+        // Commands while stopping change only where the stop leads; two restarts make one.
+        'server.start': { actions: 'afterStopRestart' },
+        'server.restart': { actions: 'afterStopRestart' },
+        'server.stop': { actions: 'afterStopStopped' },
+      },
+    },
+    crashed: {
+      description: 'The server died unexpectedly or failed to start.',
+      entry: 'stopProcess',
+      initial: 'halted',
+      states: {
+        backoff: {
+          description: 'Waiting restartBackoff before an automatic restart.',
+          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: 'countRestart' } },
+        },
+        exhausted: {
+          description: 'More than `intensity` crashes within `periodMs`: no automatic restart until a manual start.',
+        },
+        halted: {
+          description: 'Not restarted automatically (restart policy, or a start error retrying would not fix).',
+        },
+      },
+      on: {
+        'server.start': { target: 'starting', actions: 'resetCrashes' },
+        'server.restart': { target: 'starting', actions: 'resetCrashes' },
+        'server.stop': { target: 'stopped', actions: 'clearSchedule' },
+      },
+    },
+  },
+});
+
+/** The five words of DESIGN §4.1 for a lifecycle state value. */
+export type ServerStatusWord = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';

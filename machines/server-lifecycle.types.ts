@@ -1,0 +1,93 @@
+/** Restart type in OTP's words: permanent (always), transient (only after an abnormal exit), temporary (never). */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** The lifecycle's rules, resolved from config.yaml on every (re)start. Holds no command, env or secret. */
+export interface LifecyclePolicy {
+  port: number;
+  healthPath: string;
+  restart: RestartType;
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  intensity: number;
+  periodMs: number;
+  stableMs: number;
+  healthFailures: number;
+}
+
+/** A server process the lifecycle owns. */
+export interface ProcessInfo {
+  pid: number;
+  pgid: number;
+  startedAt: number;
+  adopted: boolean;
+}
+
+/** How the last process ended. */
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  at: number;
+}
+
+/** A JSON-safe error record with a code from src/errors.ts. */
+export interface LifecycleError {
+  code: string;
+  message: string;
+  at: number;
+}
+
+/** What happens once the process has gone: stay stopped, start again, or count it as a crash. */
+export type AfterStop = 'stopped' | 'restart' | 'crashed';
+
+export interface ServerLifecycleContext {
+  policy: LifecyclePolicy;
+  process: ProcessInfo | null;
+  /** Number of start attempts so far; a command waits for the generation it caused. */
+  generation: number;
+  runningSince: number | null;
+  /** Restarts done automatically after a crash. */
+  restartCount: number;
+  /** Crash times inside the intensity window. */
+  crashTimes: number[];
+  /** Crashes since the server last ran for a stable period; drives the backoff exponent. */
+  consecutiveCrashes: number;
+  lastExit: ExitInfo | null;
+  lastError: LifecycleError | null;
+  nextRestartAt: number | null;
+  healthy: boolean;
+  healthFailureCount: number;
+  serverVersion: string | null;
+  afterStop: AfterStop;
+  /** A live server from an earlier supervisor run, to be adopted instead of spawned. */
+  adopt: ProcessInfo | null;
+}
+
+export interface ServerLifecycleInput {
+  policy: LifecyclePolicy;
+}
+
+/** Commands (from people and the supervisor) and facts (from the process and probes), facts carrying `at`. */
+export type ServerLifecycleEvent =
+  | { type: 'server.start' }
+  | { type: 'server.stop' }
+  | { type: 'server.restart' }
+  | { type: 'server.adopt'; process: ProcessInfo }
+  | { type: 'process.spawned'; pid: number; pgid: number; at: number; adopted?: boolean }
+  | { type: 'process.spawnFailed'; code: string; message: string; at: number }
+  | { type: 'process.exited'; code: number | null; signal: string | null; at: number }
+  | { type: 'health.ok'; at: number; version: string | null }
+  | { type: 'health.failed'; at: number; message: string };
+
+/** What the lifecycle tells the process actor. */
+export type ProcessCommand = { type: 'process.terminate' } | { type: 'process.kill' };
+
+export interface ServerProcessInput {
+  adopt: ProcessInfo | null;
+}
+
+export interface ProbeInput {
+  port: number;
+  healthPath: string;
+}
