@@ -1,0 +1,49 @@
+// @ts-check
+// The bundled demo main server: what the supervisor runs when supervisor.server.command is absent.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { parse } from 'yaml';
+
+const port = Number(process.env.PORT ?? 3333);
+const configPath = process.env.PARACHUTE_CONFIG;
+const startedAt = Date.now();
+const version = 'demo-1.0.0';
+let served = 0;
+
+/** @param {string} text */
+const log = (text) => console.log(`${new Date().toISOString()} [demo] ${text}`);
+
+/** default_model, read from config.yaml on every request like the real server's settings reload. */
+function defaultModel() {
+  if (!configPath) return null;
+  try {
+    const config = parse(readFileSync(configPath, 'utf8'));
+    return typeof config?.default_model === 'string' ? config.default_model : null;
+  } catch {
+    return null;
+  }
+}
+
+const server = createServer((req, res) => {
+  served += 1;
+  if (req.url === '/api/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok', version, uptime: Math.floor((Date.now() - startedAt) / 1000), default_model: defaultModel() }));
+    return;
+  }
+  log(`${req.method} ${req.url}`);
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`Parachute demo server ${version}: up ${Math.floor((Date.now() - startedAt) / 1000)} s, default_model ${defaultModel() ?? '(none)'}\n`);
+});
+
+server.listen(port, '127.0.0.1', () => log(`listening on http://127.0.0.1:${port} (pid ${process.pid}, default_model ${defaultModel() ?? '(none)'})`));
+const heartbeat = setInterval(() => log(`alive, ${served} requests served, default_model ${defaultModel() ?? '(none)'}`), 30_000);
+
+for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
+  process.once(signal, () => {
+    log(`${signal} received, shutting down`);
+    clearInterval(heartbeat);
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}

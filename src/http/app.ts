@@ -1,0 +1,32 @@
+import express, { type Express, type Router } from 'express';
+import { errorHandler, notFound } from './errors.js';
+import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
+import { createServerRouter } from './server.routes.js';
+import { createStatusRouter, type StatusDeps } from './status.routes.js';
+
+export interface AppDeps extends StatusDeps {
+  /** Bearer token required from non-loopback peers (null: loopback only). */
+  token: string | null;
+  /** Routers of other parts (logs, config, models, UI), mounted behind the same guard. */
+  routers?: Router[];
+}
+
+/** The Express app: the §4.7 guard in front of every route, thin routes, errors as `{detail, code}`. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(securityGuard({ token: deps.token, allowedHosts: () => deps.system.supervisorSettings().allowedHosts }));
+  app.use(express.json({ limit: maxBodyBytes, strict: true, type: 'application/json' }));
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(createStatusRouter(deps));
+  app.use(createServerRouter(deps));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

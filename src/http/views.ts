@@ -1,0 +1,57 @@
+import type { ServerLifecycleContext } from '../../machines/server-lifecycle.types.js';
+import { topState } from '../lifecycle/command-wait.js';
+import type { ProcessMetrics } from '../lifecycle/metrics-sampler.js';
+
+/** Everything the status view is computed from; the route gathers it without waiting on anything. */
+export interface StatusInput {
+  now: number;
+  supervisorStartedAt: number;
+  supervisorVersion: string;
+  server: { value: unknown; context: ServerLifecycleContext };
+  configLoaded: boolean;
+  defaultModel: string | null;
+  metrics: ProcessMetrics | null;
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const seconds = (ms: number): number => Math.max(0, Math.floor(ms / 1000));
+
+/** A dotted state path ("crashed.backoff") for a state value. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0] ?? [];
+    return key === undefined ? 'unknown' : `${key}.${statePath(inner)}`;
+  }
+  return 'unknown';
+}
+
+/** GET /supervisor/status (DESIGN §4.1): integers as integers, times as ISO 8601. */
+export function statusView(input: StatusInput) {
+  const { context } = input.server;
+  const status = topState(input.server.value);
+  const running = status === 'running';
+  return {
+    supervisor_uptime_seconds: seconds(input.now - input.supervisorStartedAt),
+    supervisor_version: input.supervisorVersion,
+    main_server_healthy: running && context.healthy,
+    main_server_status: status,
+    main_server_state: statePath(input.server.value),
+    main_server_uptime_seconds: running && context.runningSince !== null ? seconds(input.now - context.runningSince) : null,
+    main_server_version: running ? context.serverVersion : null,
+    main_server_port: context.policy.port,
+    main_server_pid: context.process?.pid ?? null,
+    main_server_adopted: context.process?.adopted ?? false,
+    config_loaded: input.configLoaded,
+    restart_count: context.restartCount,
+    last_exit: context.lastExit ? { code: context.lastExit.code, signal: context.lastExit.signal, at: iso(context.lastExit.at) } : null,
+    last_error: context.lastError?.message ?? null,
+    last_error_code: context.lastError?.code ?? null,
+    next_restart_at: iso(context.nextRestartAt),
+    cpu_percent: input.metrics?.cpuPercent ?? null,
+    memory_bytes: input.metrics?.memoryBytes ?? null,
+    default_model: input.defaultModel,
+  };
+}
+
+export type StatusView = ReturnType<typeof statusView>;

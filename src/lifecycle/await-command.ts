@@ -1,0 +1,39 @@
+import type { ServerActor } from '../system.js';
+import { commandOutcome, commandTarget, type CommandOutcome, type ServerCommand } from './command-wait.js';
+
+/** Sends a command to the lifecycle and resolves when its target is reached, fails, or `boundMs` passes. */
+export function runServerCommand(
+  server: ServerActor,
+  command: ServerCommand,
+  boundMs: number,
+  signal?: AbortSignal,
+): Promise<Exclude<CommandOutcome, { kind: 'pending' }>> {
+  server.send({ type: `server.${command}` });
+  const target = commandTarget(command, server.getSnapshot());
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: Exclude<CommandOutcome, { kind: 'pending' }>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      subscription?.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const check = () => {
+      const outcome = commandOutcome(target, server.getSnapshot());
+      if (outcome.kind !== 'pending') finish(outcome);
+    };
+    const onAbort = () => finish({ kind: 'failed', code: 'ERR_BAD_REQUEST', message: 'the client went away' });
+    const timer = setTimeout(
+      () => finish({ kind: 'failed', code: 'ERR_COMMAND_TIMEOUT', message: `no outcome within ${boundMs} ms` }),
+      boundMs,
+    );
+    const subscription: { unsubscribe(): void } | undefined = server.subscribe({
+      next: check,
+      complete: () => finish({ kind: 'failed', code: 'ERR_SHUTTING_DOWN', message: 'the supervisor is shutting down' }),
+    });
+    signal?.addEventListener('abort', onAbort);
+    check();
+  });
+}

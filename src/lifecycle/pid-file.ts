@@ -1,0 +1,46 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
+/** What the pid file records about the server we started, enough to recognise it again after our own crash. */
+export interface PidRecord {
+  pid: number;
+  pgid: number;
+  /** When we spawned it (ms since epoch). */
+  startedAt: number;
+  /** Kernel start time in clock ticks (Linux /proc), which a recycled pid cannot match; null elsewhere. */
+  startTicks: number | null;
+  command: string[];
+  /** The supervisor that wrote the record. */
+  supervisorPid: number;
+}
+
+/** Writes the record atomically (temp file + rename), mode 0600. */
+export function writePidFile(path: string, record: PidRecord): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+/** Reads a pid file; null when absent or unreadable as a record. */
+export function readPidFile(path: string): PidRecord | null {
+  try {
+    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (!data || typeof data !== 'object') return null;
+    const r = data as Partial<PidRecord>;
+    if (!Number.isInteger(r.pid) || !Number.isInteger(r.pgid) || typeof r.startedAt !== 'number') return null;
+    return {
+      pid: r.pid as number,
+      pgid: r.pgid as number,
+      startedAt: r.startedAt,
+      startTicks: typeof r.startTicks === 'number' ? r.startTicks : null,
+      command: Array.isArray(r.command) ? r.command.filter((c): c is string => typeof c === 'string') : [],
+      supervisorPid: typeof r.supervisorPid === 'number' ? r.supervisorPid : 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the pid file if present. */
+export function removePidFile(path: string): void {
+  rmSync(path, { force: true });
+}

@@ -1,0 +1,128 @@
+import { assign, createActor, type Actor, type ActorRefFrom, type InspectionEvent } from 'xstate';
+import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
+import type { LifecyclePolicy } from '../machines/server-lifecycle.types.js';
+import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
+import { readConfig, type ConfigRead } from './config/config-file.js';
+import {
+  defaultEnvironment,
+  resolveServerSettings,
+  resolveSupervisorSettings,
+  type ServerSettings,
+  type SettingsEnvironment,
+  type SupervisorSettings,
+} from './config/settings.js';
+import { demoCommand } from './demo/demo-command.js';
+import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
+import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
+import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
+
+export interface SystemOptions {
+  configPath: string;
+  /** Leave the server running at shutdown (for the next supervisor to adopt). */
+  keepServer?: boolean;
+  /** Environment for credentials and default paths (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Every inspection event of the actor system (the inspector stream subscribes here). */
+  inspect?: (event: InspectionEvent) => void;
+  /** Readiness poll interval while starting. */
+  readinessIntervalMs?: number;
+  /** Poll interval for an adopted server's pid. */
+  adoptPollMs?: number;
+}
+
+export type ServerActor = ActorRefFrom<typeof serverLifecycleMachine>;
+
+/** The running actor system and the fresh views of config.yaml that every part reads from. */
+export interface SupervisorSystem {
+  root: Actor<typeof supervisorMachine>;
+  server: ServerActor;
+  configPath: string;
+  config(): ConfigRead;
+  serverSettings(): ServerSettings;
+  supervisorSettings(): SupervisorSettings;
+  adoption: AdoptionVerdict;
+  /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** The lifecycle policy (no command, env or secret: it is visible in inspection) from server settings. */
+export function policyOf(s: ServerSettings): LifecyclePolicy {
+  return {
+    port: s.port,
+    healthPath: s.healthPath,
+    restart: s.restart,
+    startTimeoutMs: s.startTimeoutMs,
+    stopTimeoutMs: s.stopTimeoutMs,
+    backoffMs: s.backoffMs,
+    backoffMaxMs: s.backoffMaxMs,
+    intensity: s.intensity,
+    periodMs: s.periodMs,
+    stableMs: s.stableMs,
+    healthFailures: s.healthFailures,
+  };
+}
+
+/** Builds the actor system: machines from machines/, effects from src/, all provided in this one place. */
+export function createSupervisorSystem(options: SystemOptions): SupervisorSystem {
+  const env = options.env ?? process.env;
+  const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
+  const config = () => readConfig(options.configPath);
+  const serverSettings = () => resolveServerSettings(config().data, where).settings;
+  const supervisorSettings = () => resolveSupervisorSettings(config().data, where).settings;
+  const now = () => Date.now();
+
+  const lifecycle = serverLifecycleMachine.provide({
+    actions: {
+      loadPolicy: assign({ policy: () => policyOf(serverSettings()) }),
+    },
+    actors: {
+      serverProcess: serverProcessLogic({
+        startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),
+        now,
+        adoptPollMs: options.adoptPollMs,
+      }),
+      readinessProbe: readinessProbeLogic({
+        readinessIntervalMs: options.readinessIntervalMs ?? 100,
+        livenessIntervalMs: () => serverSettings().healthIntervalMs,
+        timeoutMs: () => serverSettings().healthTimeoutMs,
+        now,
+      }),
+      livenessProbe: livenessProbeLogic({
+        readinessIntervalMs: options.readinessIntervalMs ?? 100,
+        livenessIntervalMs: () => serverSettings().healthIntervalMs,
+        timeoutMs: () => serverSettings().healthTimeoutMs,
+        now,
+      }),
+    },
+  });
+
+  const settings = serverSettings();
+  const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
+  const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : settings.autostart ? { type: 'start' } : { type: 'none' };
+
+  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
+    input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
+    inspect: options.inspect,
+  });
+  root.start();
+  const server = root.system.get('server') as ServerActor;
+
+  const shutdown = (timeoutMs = serverSettings().stopTimeoutMs + 5_000) =>
+    new Promise<void>((resolve) => {
+      if (root.getSnapshot().status !== 'active') {
+        root.stop();
+        return resolve();
+      }
+      const finish = () => {
+        clearTimeout(timer);
+        subscription.unsubscribe();
+        root.stop();
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      const subscription = root.subscribe({ next: (s) => s.status === 'done' && finish(), complete: finish, error: finish });
+      root.send({ type: 'supervisor.shutdown' });
+    });
+
+  return { root, server, configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, shutdown };
+}
