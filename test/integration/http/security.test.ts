@@ -1,0 +1,84 @@
+import { request } from '../../support/http.js';
+import { startHarness, type Harness } from '../../support/supervisor-harness.js';
+
+describe('the §4.7 guard on every route', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ server: { autostart: false }, supervisor: { allowed_hosts: ['parachute.local'] } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  const host = () => new URL(h.url).host;
+
+  it('refuses a forged Host (DNS rebinding) with 403', async () => {
+    const answer = await request(`${h.url}/supervisor/status`, { headers: { host: 'evil.example:3334' } });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toEqual({ code: 'ERR_FORBIDDEN_HOST', detail: expect.stringContaining('"evil.example:3334" is not allowed') });
+  });
+
+  it('accepts loopback names and hosts from supervisor.allowed_hosts', async () => {
+    for (const name of [host(), `localhost:${h.sup.port}`, `[::1]:${h.sup.port}`, 'parachute.local:3334']) {
+      expect((await request(`${h.url}/supervisor/health`, { headers: { host: name } })).status).toBe(200);
+    }
+  });
+
+  it('refuses a foreign Origin with 403 and accepts its own', async () => {
+    const foreign = await request(`${h.url}/supervisor/server/start?wait=false`, { method: 'POST', headers: { origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.json.code).toBe('ERR_FORBIDDEN_ORIGIN');
+    expect(h.sup.system.server.getSnapshot().value).toBe('stopped');
+    const nullOrigin = await request(`${h.url}/supervisor/status`, { headers: { origin: 'null' } });
+    expect(nullOrigin.status).toBe(403);
+    const own = await request(`${h.url}/supervisor/status`, { headers: { origin: `http://${host()}` } });
+    expect(own.status).toBe(200);
+    expect(own.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses a cross-site fetch by Sec-Fetch-Site even without Origin', async () => {
+    const answer = await request(`${h.url}/supervisor/status`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' } });
+    expect(answer.status).toBe(403);
+  });
+
+  it('refuses a text/plain body with 415 (the shape of a CSRF form post)', async () => {
+    const answer = await request(`${h.url}/supervisor/server/start`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(answer.status).toBe(415);
+    expect(answer.json).toEqual({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', detail: 'request body must be application/json, got "text/plain"' });
+    expect(h.sup.system.server.getSnapshot().value).toBe('stopped');
+  });
+
+  it('refuses a body over 64 KiB with 413, by Content-Length and when chunked', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(70 * 1024) });
+    const sized = await request(`${h.url}/supervisor/server/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) }, body: big });
+    expect(sized.status).toBe(413);
+    expect(sized.json.code).toBe('ERR_PAYLOAD_TOO_LARGE');
+    const chunked = await request(`${h.url}/supervisor/server/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: big });
+    expect(chunked.status).toBe(413);
+  });
+
+  it('answers invalid JSON with 400 naming the problem', async () => {
+    const answer = await request(`${h.url}/supervisor/server/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    expect(answer.status).toBe(400);
+    expect(answer.json.code).toBe('ERR_INVALID_JSON');
+    expect(answer.json.detail).toMatch(/^request body is not valid JSON: /);
+  });
+
+  it('answers unknown paths with 404, wrong methods with 405 and bad query values with 400, all as {detail, code}', async () => {
+    expect((await request(`${h.url}/supervisor/nope`)).json).toEqual({ code: 'ERR_NOT_FOUND', detail: 'no such endpoint: GET /supervisor/nope' });
+    const wrong = await request(`${h.url}/supervisor/status`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe('GET');
+    expect((await request(`${h.url}/supervisor/server/start`)).status).toBe(405);
+    expect((await request(`${h.url}/supervisor/server/explode`, { method: 'POST' })).status).toBe(404);
+    const badWait = await request(`${h.url}/supervisor/server/start?wait=maybe`, { method: 'POST' });
+    expect(badWait.status).toBe(400);
+    expect(badWait.json.detail).toBe('query parameter wait must be true or false, got "maybe"');
+  });
+
+  it('sends no CORS grant and forbids framing', async () => {
+    const answer = await request(`${h.url}/supervisor/health`);
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
