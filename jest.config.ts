@@ -16,7 +16,8 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Browser and built-CLI tests run only through `npm run test:e2e` (they need a build and Chromium).
+    ...(process.env.JEST_E2E === '1' ? [{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] }] : []),
   ],
   maxWorkers: 2,
   testTimeout: 30_000,

@@ -66,9 +66,19 @@ export function policyOf(s: ServerSettings): LifecyclePolicy {
 export function createSupervisorSystem(options: SystemOptions): SupervisorSystem {
   const env = options.env ?? process.env;
   const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
-  const config = () => readConfig(options.configPath);
-  const serverSettings = () => resolveServerSettings(config().data, where).settings;
-  const supervisorSettings = () => resolveSupervisorSettings(config().data, where).settings;
+  // A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
+  let lastGood: Record<string, unknown> = {};
+  const config = () => {
+    const read = readConfig(options.configPath);
+    if (read.status !== 'invalid') lastGood = read.data;
+    return read;
+  };
+  const settingsData = () => {
+    config();
+    return lastGood;
+  };
+  const serverSettings = () => resolveServerSettings(settingsData(), where).settings;
+  const supervisorSettings = () => resolveSupervisorSettings(settingsData(), where).settings;
   const now = () => Date.now();
 
   const lifecycle = serverLifecycleMachine.provide({
@@ -98,7 +108,9 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
 
   const settings = serverSettings();
   const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
-  const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : settings.autostart ? { type: 'start' } : { type: 'none' };
+  // Never autostart on a file that does not parse: it may not be the server the owner configured.
+  const autostart = settings.autostart && config().status !== 'invalid';
+  const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
 
   const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
     input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
