@@ -1,4 +1,4 @@
-import { assign, createActor, type Actor, type ActorRefFrom, type InspectionEvent } from 'xstate';
+import { assign, createActor, type Actor, type ActorRefFrom } from 'xstate';
 import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
 import type { LifecyclePolicy } from '../machines/server-lifecycle.types.js';
 import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
@@ -12,6 +12,8 @@ import {
   type SupervisorSettings,
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
+import { InspectionHub } from './inspect/inspection-hub.js';
+import { inspectedActors } from './inspect/machine-definitions.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
@@ -22,8 +24,8 @@ export interface SystemOptions {
   keepServer?: boolean;
   /** Environment for credentials and default paths (tests pass their own). */
   env?: NodeJS.ProcessEnv;
-  /** Every inspection event of the actor system (the inspector stream subscribes here). */
-  inspect?: (event: InspectionEvent) => void;
+  /** Redacts secrets out of inspected contexts and events (default: none to redact in the lifecycle's context). */
+  redact?: (value: unknown) => unknown;
   /** Readiness poll interval while starting. */
   readinessIntervalMs?: number;
   /** Poll interval for an adopted server's pid. */
@@ -41,6 +43,8 @@ export interface SupervisorSystem {
   serverSettings(): ServerSettings;
   supervisorSettings(): SupervisorSettings;
   adoption: AdoptionVerdict;
+  /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
+  inspection: InspectionHub;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -112,9 +116,11 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const autostart = settings.autostart && config().status !== 'invalid';
   const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
 
+  const inspection = new InspectionHub(inspectedActors, options.redact ?? ((value) => value));
   const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
+    systemId: 'supervisor',
     input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
-    inspect: options.inspect,
+    inspect: inspection.observe,
   });
   root.start();
   const server = root.system.get('server') as ServerActor;
@@ -136,5 +142,5 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
       root.send({ type: 'supervisor.shutdown' });
     });
 
-  return { root, server, configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, shutdown };
+  return { root, server, configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, inspection, shutdown };
 }

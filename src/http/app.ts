@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
+import { createMachinesRouter } from './machines.routes.js';
 import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
 import { createServerRouter } from './server.routes.js';
 import { createStatusRouter, type StatusDeps } from './status.routes.js';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
+  app.use(createMachinesRouter());
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler);

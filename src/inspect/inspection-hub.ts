@@ -1,0 +1,85 @@
+import type { InspectionEvent } from 'xstate';
+import { jsonSafe } from './json-safe.js';
+
+/** One record of the inspection stream (DESIGN §4.6): a snapshot of an actor, or an event it received. */
+export type InspectionRecord =
+  | { kind: 'snapshot'; actor: string; value: unknown; status: string; context: unknown; at: number }
+  | { kind: 'event'; actor: string; type: string; event: unknown; source: string | null; at: number };
+
+type Listener = (record: InspectionRecord) => void;
+
+interface ActorLike {
+  systemId?: string;
+  id?: string;
+}
+
+/** Turns XState inspection events of the named system actors into JSON-safe, redacted records for subscribers. */
+export class InspectionHub {
+  private readonly latest = new Map<string, Extract<InspectionRecord, { kind: 'snapshot' }>>();
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly actors: readonly string[],
+    /** Applied to every context and event payload before it leaves the process (secrets → "[REDACTED]"). */
+    private readonly redact: (value: unknown) => unknown,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The `inspect` option of createActor. */
+  readonly observe = (event: InspectionEvent): void => {
+    const actor = this.nameOf(event.actorRef as ActorLike);
+    if (!actor) return;
+    if (event.type === '@xstate.snapshot') {
+      const snapshot = event.snapshot as { value?: unknown; status?: string; context?: unknown };
+      const record = {
+        kind: 'snapshot' as const,
+        actor,
+        value: jsonSafe(snapshot.value) ?? null,
+        status: snapshot.status ?? 'active',
+        context: this.redact(jsonSafe(snapshot.context) ?? null),
+        at: this.now(),
+      };
+      this.latest.set(actor, record);
+      this.emit(record);
+    } else if (event.type === '@xstate.event') {
+      // Snapshot notices from children would double every snapshot record: leave them out.
+      if (event.event.type.startsWith('xstate.snapshot.')) return;
+      this.emit({
+        kind: 'event',
+        actor,
+        type: event.event.type,
+        event: this.redact(jsonSafe(event.event) ?? null),
+        source: event.sourceRef ? this.nameOf(event.sourceRef as ActorLike) : null,
+        at: this.now(),
+      });
+    }
+  };
+
+  /** The latest snapshot record of every named actor (what a new subscriber is sent first). */
+  snapshots(): InspectionRecord[] {
+    return this.actors.flatMap((name) => {
+      const record = this.latest.get(name);
+      return record ? [record] : [];
+    });
+  }
+
+  /** Calls `listener` for every record from now on; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Number of current subscribers (for leak checks). */
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  private nameOf(ref: ActorLike): string | null {
+    const name = ref.systemId;
+    return name && this.actors.includes(name) ? name : null;
+  }
+
+  private emit(record: InspectionRecord): void {
+    for (const listener of this.listeners) listener(record);
+  }
+}

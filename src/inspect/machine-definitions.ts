@@ -1,0 +1,12 @@
+import type { AnyStateMachine } from 'xstate';
+import { serverLifecycleMachine } from '../../machines/server-lifecycle.machine.js';
+import { supervisorMachine } from '../../machines/supervisor.machine.js';
+
+/** Every machine of the system by its systemId, for GET /supervisor/machines and the inspector. */
+export const machineDefinitions: Record<string, AnyStateMachine> = {
+  supervisor: supervisorMachine,
+  server: serverLifecycleMachine,
+};
+
+/** The systemIds whose snapshots and events are inspected. */
+export const inspectedActors = Object.keys(machineDefinitions);
