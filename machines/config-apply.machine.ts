@@ -37,11 +37,8 @@ export type ConfigApplyEvent = { type: 'config.apply'; request: ConfigApplyReque
 /** Events the config actor emits (listen with `actor.on('config.answered', …)`). */
 export type ConfigApplyEmitted = { type: 'config.answered'; answer: ConfigApplyAnswer };
 
-/** Input when the actor is created; both fields optional. */
-export interface ConfigApplyInput {
-  /** Requests allowed to wait behind the one in progress; more are refused with ERR_CONFLICT. */
-  maxQueued?: number;
-}
+/** Requests allowed to wait behind the one in progress; more are refused at once with ERR_CONFLICT. */
+export const maxQueuedConfigChanges = 64;
 
 /** JSON-safe context: the request in progress, the ones waiting, and what happened so far. */
 export interface ConfigApplyContext {
@@ -66,7 +63,6 @@ export const configApplyMachine = setup({
     context: {} as ConfigApplyContext,
     events: {} as ConfigApplyEvent,
     emitted: {} as ConfigApplyEmitted,
-    input: {} as ConfigApplyInput | undefined,
   },
   actors: {
     /** Writes `values` into the config file; rejects with a failure (code ERR_CONFIG_INVALID, ERR_CONFIG_WRITE, …). */
@@ -108,12 +104,12 @@ export const configApplyMachine = setup({
 }).createMachine({
   id: 'configApply',
   description: 'Applies config changes one at a time, rolling back to the previous file when the server does not come back healthy.',
-  context: ({ input }) => ({
+  context: () => ({
     current: null,
     queue: [],
     written: null,
     restartFailure: null,
-    maxQueued: input?.maxQueued ?? 64,
+    maxQueued: maxQueuedConfigChanges,
     lastAnswer: null,
   }),
   // Requests are accepted in every state and wait their turn; idle picks the next one at once.

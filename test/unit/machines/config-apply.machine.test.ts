@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createActor, fromPromise, waitFor, type AnyStateNode } from 'xstate';
+import { createActor, fromPromise, waitFor, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import {
   configApplyMachine,
   type ConfigApplyAnswer,
   type ConfigApplyRequest,
   type ConfigBackupHandle,
   type ConfigWritten,
+  maxQueuedConfigChanges,
 } from '../../../machines/config-apply.machine.js';
 
 interface Call<I, O> {
@@ -28,12 +29,12 @@ function harness() {
   const machine = configApplyMachine.provide({
     actors: { writeConfig: write.logic, restartServer: restart.logic, restoreConfig: restore.logic },
   });
-  const actor = createActor(machine, { input: { maxQueued: 3 } });
+  const actor = createActor(machine);
   const answers: ConfigApplyAnswer[] = [];
   actor.on('config.answered', (event) => answers.push(event.answer));
   actor.start();
   const apply = (request: ConfigApplyRequest) => actor.send({ type: 'config.apply', request });
-  const inState = (value: string | Record<string, string>) => waitFor(actor, (s) => s.matches(value));
+  const inState = (value: Parameters<SnapshotFrom<typeof configApplyMachine>['matches']>[0]) => waitFor(actor, (s) => s.matches(value));
   return { write, restart, restore, actor, answers, apply, inState };
 }
 
@@ -187,15 +188,15 @@ describe('config-apply machine', () => {
     const h = harness();
     h.apply(request('busy'));
     await h.inState('writing');
-    for (const id of ['q1', 'q2', 'q3', 'q4']) h.apply(request(id));
+    for (let i = 0; i <= maxQueuedConfigChanges; i++) h.apply(request(`q${i}`));
     expect(h.answers).toEqual([
       {
-        requestId: 'q4',
+        requestId: `q${maxQueuedConfigChanges}`,
         ok: false,
         failure: { code: 'ERR_CONFLICT', message: expect.stringContaining('already waiting'), extra: {} },
       },
     ]);
-    expect(h.actor.getSnapshot().context.queue).toHaveLength(3);
+    expect(h.actor.getSnapshot().context.queue).toHaveLength(maxQueuedConfigChanges);
   });
 
   it('answers with a failure instead of hanging when a slot was not provided', async () => {
