@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { ActorRefFrom } from 'xstate';
+import type { ConfigApplyAnswer, configApplyMachine } from '../../machines/config-apply.machine.js';
+import { SupervisorError } from '../errors.js';
+
+/** The part of the config actor the HTTP layer talks to. */
+export type ConfigApplyActorRef = Pick<ActorRefFrom<typeof configApplyMachine>, 'send' | 'on' | 'subscribe' | 'getSnapshot'>;
+
+/** A validated change to apply. */
+export interface ConfigChange {
+  values: Record<string, unknown>;
+  restart: boolean;
+}
+
+/** Sends one change to the config actor and resolves with its answer. */
+export type ApplyConfig = (change: ConfigChange) => Promise<ConfigApplyAnswer>;
+
+/** Default bound on one change: two restarts (new config, then the restored one) with their start and stop timeouts. */
+export const defaultApplyTimeoutMs = 2 * (30_000 + 10_000) + 10_000;
+
+/**
+ * Talks to the config actor (or a getter for it, for an actor system started later): each call sends
+ * `config.apply` with a fresh requestId and waits for the matching `config.answered`. Rejects with
+ * ERR_COMMAND_TIMEOUT after `timeoutMs` and ERR_SHUTTING_DOWN when the actor is not (or no longer) running.
+ */
+export function createConfigApplyClient(
+  actor: ConfigApplyActorRef | (() => ConfigApplyActorRef | undefined),
+  options: { timeoutMs?: number } = {},
+): ApplyConfig {
+  const timeoutMs = options.timeoutMs ?? defaultApplyTimeoutMs;
+  return (change) =>
+    new Promise<ConfigApplyAnswer>((resolve, reject) => {
+      const ref = typeof actor === 'function' ? actor() : actor;
+      if (!ref || ref.getSnapshot().status !== 'active') {
+        reject(new SupervisorError('ERR_SHUTTING_DOWN', 'The config actor is not running'));
+        return;
+      }
+      const requestId = randomUUID();
+      const settle = (finish: () => void) => {
+        clearTimeout(timer);
+        answered.unsubscribe();
+        stopped.unsubscribe();
+        finish();
+      };
+      const timer = setTimeout(
+        () => settle(() => reject(new SupervisorError('ERR_COMMAND_TIMEOUT', `No answer to the config change within ${timeoutMs} ms; it may still be applied`))),
+        timeoutMs,
+      );
+      const answered = ref.on('config.answered', ({ answer }) => {
+        if (answer.requestId === requestId) settle(() => resolve(answer));
+      });
+      // The actor stopping (shutdown) or failing would otherwise leave the request waiting for the timeout.
+      const stopped = ref.subscribe({
+        complete: () => settle(() => reject(new SupervisorError('ERR_SHUTTING_DOWN', 'The config actor stopped before answering'))),
+        error: (error) => settle(() => reject(new SupervisorError('ERR_INTERNAL', 'The config actor failed', { cause: error }))),
+      });
+      ref.send({ type: 'config.apply', request: { requestId, values: change.values, restart: change.restart } });
+    });
+}
