@@ -1,4 +1,5 @@
 import { assign, enqueueActions, sendTo, setup } from 'xstate';
+import { configApplyMachine } from './config-apply.machine.js';
 import { serverLifecycleMachine } from './server-lifecycle.machine.js';
 import type { LifecyclePolicy, ProcessInfo } from './server-lifecycle.types.js';
 
@@ -22,7 +23,7 @@ export interface SupervisorContext {
 
 export type SupervisorEvent = { type: 'supervisor.shutdown' };
 
-/** The root actor: owns the server lifecycle (systemId `server`) and shuts it down in reverse start order. */
+/** The root actor: owns the server lifecycle (systemId `server`) and the config applier (`config`); stops them in reverse order. */
 export const supervisorMachine = setup({
   types: {
     context: {} as SupervisorContext,
@@ -31,6 +32,7 @@ export const supervisorMachine = setup({
   },
   actors: {
     serverLifecycle: serverLifecycleMachine,
+    configApply: configApplyMachine,
   },
   actions: {
     boot: enqueueActions(({ context, enqueue }) => {
@@ -54,13 +56,16 @@ export const supervisorMachine = setup({
   id: 'supervisor',
   description: 'The root actor of the supervisor daemon.',
   context: ({ input }) => ({ policy: input.policy, boot: input.boot, keepServer: input.keepServer, serverAtRest: true }),
-  invoke: {
-    id: 'server',
-    systemId: 'server',
-    src: 'serverLifecycle',
-    input: ({ context }) => ({ policy: context.policy }),
-    onSnapshot: { actions: 'trackServer' },
-  },
+  invoke: [
+    {
+      id: 'server',
+      systemId: 'server',
+      src: 'serverLifecycle',
+      input: ({ context }) => ({ policy: context.policy }),
+      onSnapshot: { actions: 'trackServer' },
+    },
+    { id: 'config', systemId: 'config', src: 'configApply' },
+  ],
   initial: 'running',
   states: {
     running: {

@@ -13,8 +13,12 @@ import {
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
+import { redactValue } from './redact/redact-config.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
+import { createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
+import { provideConfigApply } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
+import { runServerCommand } from './lifecycle/await-command.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
 
@@ -24,8 +28,6 @@ export interface SystemOptions {
   keepServer?: boolean;
   /** Environment for credentials and default paths (tests pass their own). */
   env?: NodeJS.ProcessEnv;
-  /** Redacts secrets out of inspected contexts and events (default: none to redact in the lifecycle's context). */
-  redact?: (value: unknown) => unknown;
   /** Readiness poll interval while starting. */
   readinessIntervalMs?: number;
   /** Poll interval for an adopted server's pid. */
@@ -45,6 +47,8 @@ export interface SupervisorSystem {
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
+  /** Applies a validated config change through the config actor (write, restart, roll back). */
+  applyConfig: ApplyConfig;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -116,14 +120,27 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const autostart = settings.autostart && config().status !== 'invalid';
   const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
 
-  const inspection = new InspectionHub(inspectedActors, options.redact ?? ((value) => value));
-  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
+  // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
+  const restartServer = async () => {
+    const s = serverSettings();
+    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000);
+    if (outcome.kind === 'failed') throw new Error(outcome.message);
+  };
+  const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
+
+  const inspection = new InspectionHub(inspectedActors, redactValue);
+  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle, configApply } }), {
     systemId: 'supervisor',
     input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
     inspect: inspection.observe,
   });
+  const server = () => root.system.get('server') as ServerActor;
   root.start();
-  const server = root.system.get('server') as ServerActor;
+
+  // Two restarts (the new config, then the restored one), each bounded by its stop and start timeouts.
+  const applyConfig = createConfigApplyClient(() => root.system.get('config') as ConfigApplyActorRef | undefined, {
+    timeoutMs: 2 * (settings.stopTimeoutMs + settings.startTimeoutMs + 5_000) + 5_000,
+  });
 
   const shutdown = (timeoutMs = serverSettings().stopTimeoutMs + 5_000) =>
     new Promise<void>((resolve) => {
@@ -142,5 +159,5 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
       root.send({ type: 'supervisor.shutdown' });
     });
 
-  return { root, server, configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, inspection, shutdown };
+  return { root, server: server(), configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, inspection, applyConfig, shutdown };
 }

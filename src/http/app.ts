@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
+import { createConfigRouter } from './config.routes.js';
 import { createMachinesRouter } from './machines.routes.js';
 import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
 import { createServerRouter } from './server.routes.js';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());
+  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: deps.system.applyConfig }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler);

@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { configApplyMachine } from '../../machines/config-apply.machine.js';
 import { serverLifecycleMachine } from '../../machines/server-lifecycle.machine.js';
 import { supervisorMachine } from '../../machines/supervisor.machine.js';
 
@@ -6,6 +7,7 @@ import { supervisorMachine } from '../../machines/supervisor.machine.js';
 export const machineDefinitions: Record<string, AnyStateMachine> = {
   supervisor: supervisorMachine,
   server: serverLifecycleMachine,
+  config: configApplyMachine,
 };
 
 /** The systemIds whose snapshots and events are inspected. */
