@@ -36,7 +36,7 @@ export interface SupervisorClientOptions {
   commandTimeoutMs?: number;
   /** Delay before reconnecting a followed log stream when the supervisor sent no `retry:` (default 1 s). */
   reconnectDelayMs?: number;
-  /** Reconnection attempts in a row without receiving an event before a followed log stream gives up (default 5). */
+  /** Reconnection attempts in a row without receiving an event before a followed log stream gives up (default 30, ~30 s). */
   maxReconnects?: number;
   /** Replaces global fetch (tests). */
   fetch?: typeof fetch;
@@ -139,7 +139,7 @@ export class SupervisorClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 300_000;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 1_000;
-    this.maxReconnects = options.maxReconnects ?? 5;
+    this.maxReconnects = options.maxReconnects ?? 30;
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
@@ -235,9 +235,9 @@ export class SupervisorClient {
     let delayMs = this.reconnectDelayMs;
     let attempts = 0;
     for (let first = true; ; first = false) {
-      let body: ReadableStream<Uint8Array>;
+      let opened: OpenStream;
       try {
-        body = await this.stream('/supervisor/logs', query, lastId, options.signal);
+        opened = await this.stream('/supervisor/logs', query, lastId, options.signal);
       } catch (error) {
         // The first connection fails loudly; a lost followed stream retries before giving up.
         if (first || !reconnect || !(error instanceof SupervisorUnreachableError) || attempts >= this.maxReconnects) throw error;
@@ -246,7 +246,7 @@ export class SupervisorClient {
         continue;
       }
       try {
-        for await (const message of readSse(body)) {
+        for await (const message of readSse(opened.body)) {
           if (message.retry !== null) delayMs = message.retry;
           lastId = message.id ?? lastId;
           attempts = 0;
@@ -256,6 +256,8 @@ export class SupervisorClient {
         // A broken connection is a dropped stream (reconnected below when following); an abort is the caller's.
         if (options.signal?.aborted) throw options.signal.reason;
         if (!reconnect) throw new SupervisorUnreachableError(this.baseUrl, `the log stream of ${this.baseUrl} broke: ${describeCause(error)}`, { cause: error });
+      } finally {
+        opened.close();
       }
       if (!reconnect || options.signal?.aborted) return;
       if (attempts >= this.maxReconnects) {
@@ -268,9 +270,13 @@ export class SupervisorClient {
 
   /** `GET /supervisor/inspect`: the actor system's snapshots and events as they happen (no reconnection). */
   async *inspect(options: CallOptions = {}): AsyncGenerator<InspectionEvent> {
-    const body = await this.stream('/supervisor/inspect', {}, null, options.signal);
-    for await (const message of readSse(body)) {
-      yield { event: message.event, id: message.id, data: parseJsonOr(message.data, message.data) };
+    const opened = await this.stream('/supervisor/inspect', {}, null, options.signal);
+    try {
+      for await (const message of readSse(opened.body)) {
+        yield { event: message.event, id: message.id, data: parseJsonOr(message.data, message.data) };
+      }
+    } finally {
+      opened.close();
     }
   }
 
@@ -303,24 +309,29 @@ export class SupervisorClient {
     }
   }
 
-  // Opens an event stream: the timeout covers only until the response headers arrive.
-  private async stream(path: string, query: Record<string, string>, lastEventId: string | null, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  // Opens an event stream: the timeout covers only until the response headers arrive; the caller's signal, until close().
+  private async stream(path: string, query: Record<string, string>, lastEventId: string | null, signal?: AbortSignal): Promise<OpenStream> {
     const deadline = new Deadline(this.timeoutMs, signal);
     const headers: Record<string, string> = { accept: 'text/event-stream', ...this.authHeader() };
     if (lastEventId !== null) headers['last-event-id'] = lastEventId;
     let response: Response;
     try {
       response = await this.send(this.url(path, query), { method: 'GET', headers, signal: deadline.signal }, deadline, this.timeoutMs);
-    } finally {
       deadline.stopTimer();
+    } catch (error) {
+      deadline.clear();
+      throw error;
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
       deadline.clear();
       throw httpError(response, text);
     }
-    if (!response.body) throw new SupervisorHttpError(response.status, `the supervisor sent no body for ${path}`, 'ERR_BAD_RESPONSE');
-    return response.body;
+    if (!response.body) {
+      deadline.clear();
+      throw new SupervisorHttpError(response.status, `the supervisor sent no body for ${path}`, 'ERR_BAD_RESPONSE');
+    }
+    return { body: response.body, close: () => deadline.clear() };
   }
 
   private async send(url: string, init: RequestInit, deadline: Deadline, timeoutMs: number): Promise<Response> {
@@ -351,6 +362,12 @@ export class SupervisorClient {
   private authHeader(): Record<string, string> {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
+}
+
+// An open event stream; close() detaches it from the caller's signal.
+interface OpenStream {
+  body: ReadableStream<Uint8Array>;
+  close(): void;
 }
 
 // An AbortController that fires on timeout or on the caller's signal, remembering which.

@@ -148,3 +148,19 @@ describe('SupervisorClient.logs', () => {
     expect(error).toBeInstanceOf(SupervisorUnreachableError);
   });
 });
+
+describe('SupervisorClient.inspect and machines', () => {
+  it('yields named inspection events with parsed data', async () => {
+    const stream = 'event: snapshot\ndata: {"actor":"server","value":"running"}\n\nevent: event\ndata: {"actor":"server","type":"server.stop"}\n\n';
+    const { fetch, calls } = scriptedFetch(new Response(stream, { status: 200 }), json(200, { id: 'supervisor' }));
+    const client = new SupervisorClient({ baseUrl: 'http://x:1', fetch });
+    const events = [];
+    for await (const event of client.inspect()) events.push(event);
+    expect(events).toEqual([
+      { event: 'snapshot', id: null, data: { actor: 'server', value: 'running' } },
+      { event: 'event', id: null, data: { actor: 'server', type: 'server.stop' } },
+    ]);
+    await expect(client.machines()).resolves.toEqual({ id: 'supervisor' });
+    expect(calls.map((c) => c.url)).toEqual(['http://x:1/supervisor/inspect', 'http://x:1/supervisor/machines']);
+  });
+});
