@@ -1,8 +1,8 @@
-// Runs CLI commands in-process through the same dispatch as the executable, capturing output and exit code.
+// Runs CLI commands in-process through the executable's dispatch (src/cli/cli.ts main), capturing output and exit code.
 import type { CliIo } from '../../src/cli/command.js';
 import type { CommandDeps } from '../../src/cli/cli-support.js';
+import { main } from '../../src/cli/cli.js';
 import { createCommands } from '../../src/cli/commands/index.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import type { ServiceHost } from '../../src/service/install.js';
 
 /** What one CLI run printed and returned. */
@@ -39,6 +39,6 @@ export async function runCommand(argv: string[], options: { env?: NodeJS.Process
     err: (text) => void errors.push(text),
     env: options.env ?? {},
   };
-  const code = await runCli(argv, io, createCommands(testDeps(options.deps)));
+  const code = await main(argv, io, createCommands(testDeps(options.deps)));
   return { code, lines, out: lines.map((l) => `${l}\n`).join(''), err: errors.map((l) => `${l}\n`).join('') };
 }
