@@ -1,24 +1,32 @@
 import { UsageError, exitCodes, type CliCommand, type CliIo } from './command.js';
+import { commands as clientCommands } from './commands/index.js';
 import { serveCommand } from './serve.js';
 
 /** Every subcommand; `serve` runs the daemon, the rest talk to it over HTTP. */
-export const commands: CliCommand[] = [serveCommand()];
+export const commands: CliCommand[] = [serveCommand(), ...clientCommands];
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return ['Usage: parachute-supervisor <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Run a command with --help for its options.'].join('\n');
+function usage(list: readonly CliCommand[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return [
+    'Usage: parachute-supervisor <command> [options]',
+    '',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run a command with --help for its options.',
+    'Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 the supervisor is not reachable.',
+  ].join('\n');
 }
 
-/** Runs the CLI and resolves to its exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/** Runs the CLI and resolves to its exit code; tests pass their own command list. */
+export async function main(argv: string[], io: CliIo, list: readonly CliCommand[] = commands): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
+    io.out(usage(list));
     return name ? exitCodes.ok : exitCodes.usage;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = list.find((c) => c.name === name);
   if (!command) {
-    io.err(`parachute-supervisor: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    io.err(`parachute-supervisor: unknown command ${JSON.stringify(name)}\n\n${usage(list)}`);
     return exitCodes.usage;
   }
   try {

@@ -1,0 +1,102 @@
+// Pure text views of the supervisor's answers for the terminal.
+import type { ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
+
+/** `status`: the readable summary (state, uptime, pid, restarts, last exit, model, ...). */
+export function formatStatus(status: SupervisorStatus, url: string): string {
+  const server = status.main_server_status;
+  const health = server === 'running' ? (status.main_server_healthy ? ', healthy' : ', not healthy') : '';
+  const rows: [string, string][] = [
+    ['supervisor', `up ${formatDuration(status.supervisor_uptime_seconds)}, version ${status.supervisor_version}, ${url}`],
+    ['server', `${server}${health}`],
+    ['uptime', status.main_server_uptime_seconds === null ? '-' : formatDuration(status.main_server_uptime_seconds)],
+    ['pid', status.main_server_pid === null ? '-' : String(status.main_server_pid)],
+    ['port', status.main_server_port === null ? '-' : String(status.main_server_port)],
+  ];
+  if (status.main_server_version) rows.push(['version', status.main_server_version]);
+  rows.push(['restarts', String(status.restart_count)]);
+  rows.push(['last exit', status.last_exit ? formatExit(status.last_exit) : '-']);
+  if (status.last_error) rows.push(['last error', status.last_error]);
+  if (status.next_restart_at !== null && status.next_restart_at !== undefined) rows.push(['next restart', formatTimestamp(status.next_restart_at)]);
+  if (status.cpu_percent !== null && status.cpu_percent !== undefined) rows.push(['cpu', `${round(status.cpu_percent, 1)}%`]);
+  if (status.memory_bytes !== null && status.memory_bytes !== undefined) rows.push(['memory', formatBytes(status.memory_bytes)]);
+  rows.push(['model', status.default_model ?? '-']);
+  rows.push(['config', status.config_loaded ? 'loaded' : 'not loaded']);
+  return table(rows);
+}
+
+/** One line about the server for progress and results: `running, pid 123, port 3333`. */
+export function formatServerLine(status: SupervisorStatus): string {
+  const parts: string[] = [status.main_server_status];
+  if (status.main_server_pid !== null) parts.push(`pid ${status.main_server_pid}`);
+  if (status.main_server_port !== null) parts.push(`port ${status.main_server_port}`);
+  return parts.join(', ');
+}
+
+/** `models`: grouped by family, the current model marked with `*`. */
+export function formatModels(response: ModelsResponse): string {
+  const lines: string[] = [];
+  const families = new Map<string, ModelsResponse['models']>();
+  for (const model of response.models) families.set(model.family, [...(families.get(model.family) ?? []), model]);
+  const idWidth = Math.max(0, ...response.models.map((m) => m.id.length));
+  const nameWidth = Math.max(0, ...response.models.map((m) => m.display_name.length));
+  for (const [family, models] of families) {
+    lines.push(family);
+    for (const model of models) {
+      const mark = model.id === response.current_model ? '*' : ' ';
+      const latest = response.show_all && model.is_latest ? '  latest' : '';
+      lines.push(`${mark} ${model.id.padEnd(idWidth)}  ${model.display_name.padEnd(nameWidth)}  ${model.created_at.slice(0, 10)}${latest}`.trimEnd());
+    }
+  }
+  if (response.models.length === 0) lines.push('(no models)');
+  const view = response.show_all ? 'all versions' : 'latest per family';
+  const cached = response.cached_at === null ? '' : `, cached at ${formatTimestamp(response.cached_at)}`;
+  lines.push('');
+  lines.push(`${response.count} models (${view}); source: ${response.source}${cached}${response.is_stale ? ' (stale)' : ''}`);
+  lines.push(`current model: ${response.current_model ?? '-'}`);
+  return lines.join('\n');
+}
+
+/** `3725` → `1h 2m 5s`. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const days = Math.floor(s / 86_400);
+  const hours = Math.floor((s % 86_400) / 3_600);
+  const minutes = Math.floor((s % 3_600) / 60);
+  const seconds = s % 60;
+  if (days > 0) return `${days}d ${hours}h ${minutes}m`;
+  if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`;
+  if (minutes > 0) return `${minutes}m ${seconds}s`;
+  return `${seconds}s`;
+}
+
+/** An ISO string as is; epoch milliseconds as ISO 8601. */
+export function formatTimestamp(at: Timestamp): string {
+  return typeof at === 'number' ? new Date(at).toISOString() : at;
+}
+
+/** `125829120` → `120.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatExit(exit: NonNullable<SupervisorStatus['last_exit']>): string {
+  const how = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'unknown' : `code ${exit.code}`;
+  return exit.at === null || exit.at === undefined ? how : `${how} at ${formatTimestamp(exit.at)}`;
+}
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`).join('\n');
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

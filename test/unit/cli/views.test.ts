@@ -1,0 +1,84 @@
+import { parseConfigValue } from '../../../src/cli/commands/config.command.js';
+import { formatBytes, formatDuration, formatModels, formatStatus } from '../../../src/cli/views.js';
+import { fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
+
+describe('parseConfigValue', () => {
+  it('reads true/false as booleans, integers as numbers, anything else as a string', () => {
+    expect(parseConfigValue('true')).toBe(true);
+    expect(parseConfigValue('false')).toBe(false);
+    expect(parseConfigValue('4000')).toBe(4000);
+    expect(parseConfigValue('-3')).toBe(-3);
+    expect(parseConfigValue('1.5')).toBe('1.5');
+    expect(parseConfigValue('True')).toBe('True');
+    expect(parseConfigValue('99999999999999999999')).toBe('99999999999999999999');
+    expect(parseConfigValue('claude-opus-4-6')).toBe('claude-opus-4-6');
+    expect(parseConfigValue('')).toBe('');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [59, '59s'],
+    [65, '1m 5s'],
+    [3725, '1h 2m 5s'],
+    [200_000, '2d 7h 33m'],
+  ])('%i s reads %s', (seconds, text) => expect(formatDuration(seconds)).toBe(text));
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(125_829_120)).toBe('120.0 MiB');
+  });
+});
+
+describe('formatStatus', () => {
+  it('shows a stopped server with dashes, a crash by signal and the next restart', () => {
+    const text = formatStatus(
+      fakeStatus({
+        main_server_status: 'crashed',
+        main_server_healthy: false,
+        main_server_pid: null,
+        main_server_uptime_seconds: null,
+        main_server_version: null,
+        last_exit: { code: null, signal: 'SIGKILL', at: 1_763_949_600_000 },
+        last_error: 'exited 6 times in 60 s',
+        next_restart_at: '2026-11-24T03:00:00.000Z',
+        cpu_percent: null,
+        memory_bytes: null,
+        default_model: null,
+      }),
+      'http://127.0.0.1:3334',
+    );
+    expect(text).toMatch(/^server: +crashed$/m);
+    expect(text).toMatch(/^pid: +-$/m);
+    expect(text).toMatch(/^last exit: +signal SIGKILL at 2025-11-24T02:00:00.000Z$/m);
+    expect(text).toMatch(/^last error: +exited 6 times in 60 s$/m);
+    expect(text).toMatch(/^next restart: +2026-11-24T03:00:00.000Z$/m);
+    expect(text).toMatch(/^model: +-$/m);
+    expect(text).not.toMatch(/^(cpu|memory|version):/m);
+  });
+});
+
+describe('formatModels', () => {
+  it('groups by family in the given order and marks latest versions in the full view', () => {
+    const models = fakeModels();
+    const text = formatModels({
+      models,
+      count: models.length,
+      show_all: true,
+      current_model: 'claude-opus-4-6',
+      cached_at: null,
+      is_stale: true,
+      source: 'cache',
+      error: 'down',
+    });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'opus',
+      '* claude-opus-4-6             Claude Opus 4.6    2026-02-05  latest',
+      '  claude-opus-4-5-20251101    Claude Opus 4.5    2025-11-01',
+    ]);
+    expect(text).toContain('4 models (all versions); source: cache (stale)');
+  });
+});
