@@ -20,14 +20,13 @@ export function whenServer(
   const server = h.sup.system.server;
   return new Promise((resolve, reject) => {
     let done = false;
-    let subscription: { unsubscribe(): void } | undefined;
     const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
     const finish = (settle: () => void) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      // The subscription may not be assigned yet when the current snapshot already matches.
-      queueMicrotask(() => subscription?.unsubscribe());
+      // Deferred: the current snapshot may match before `subscription` below is assigned.
+      queueMicrotask(() => subscription.unsubscribe());
       settle();
     };
     const check = (snapshot: ServerSnapshot) => {
@@ -39,7 +38,7 @@ export function whenServer(
         finish(() => reject(error as Error));
       }
     };
-    subscription = server.subscribe(check);
+    const subscription = server.subscribe(check);
     check(server.getSnapshot());
   });
 }
