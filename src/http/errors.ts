@@ -23,10 +23,20 @@ function fromBodyParser(error: unknown): SupervisorError | null {
   }
 }
 
+// The router fails a path parameter with malformed percent-encoding ("/supervisor/server/%zz") with a URIError
+// marked status 400; any other error the framework marks 4xx is also the client's, never an internal error.
+function fromRouter(error: unknown): SupervisorError | null {
+  if (!error || typeof error !== 'object') return null;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  const message = error instanceof URIError ? `malformed percent-encoding in the path: ${error.message}` : error instanceof Error ? error.message : String(error);
+  return new SupervisorError('ERR_BAD_REQUEST', message, { cause: error });
+}
+
 /** Renders every error as `{detail, code}` with the status of its code; unexpected errors say nothing internal. */
 export function errorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
-  const known = error instanceof SupervisorError ? error : fromBodyParser(error);
+  const known = error instanceof SupervisorError ? error : fromBodyParser(error) ?? fromRouter(error);
   const shown = known ?? new SupervisorError('ERR_INTERNAL', 'internal error', { cause: toSupervisorError(error) });
   if (!known) console.error('[supervisor] unexpected error:', error);
   res.status(shown.status).json(errorBody(shown));

@@ -1,0 +1,97 @@
+import { jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { groupMembers } from '../../../src/lifecycle/process-group.js';
+import { truthfulStatus } from '../../support/fault-checks.js';
+import { makeCase, pipelined, sendRaw, type FuzzCase, type RawAnswer } from '../../support/http-fuzz.js';
+import { request } from '../../support/http.js';
+import { createPrng, seedFromEnv } from '../../support/prng.js';
+import { startHarness, type Harness } from '../../support/supervisor-harness.js';
+
+const requestCount = 1_000;
+const concurrency = 8;
+const secret = 'sk-ant-api03-FUZZSECRETFUZZSECRET';
+
+/** Why an answer is wrong for its case, or null when it is fine. */
+function judge(c: FuzzCase, statuses: number[], index: number, answer: RawAnswer): string | null {
+  const status = statuses[index];
+  if (status === undefined) return c.mayGoUnanswered ? null : `no answer${answer.timedOut ? ' (timed out)' : ''}`;
+  if (status >= 500) return `answered ${status}`;
+  if (c.mustBeRefused && (status < 400 || status > 499)) return `answered ${status} to a request that must be refused`;
+  return null;
+}
+
+describe('faults: random and malformed HTTP requests', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await h?.close();
+    h = undefined;
+  });
+
+  it(`answers ${requestCount} of them without a 5xx, refuses each that could change state, and changes nothing`, async () => {
+    const seed = seedFromEnv();
+    console.log(`http fuzz seed ${seed} (replay: FUZZ_SEED=${seed} npm test -- test/integration/faults/http-fuzz)`);
+    const rng = createPrng(seed);
+    // No credential reaches the models code, and its base URL is a closed loopback port: nothing leaves the machine.
+    h = await startHarness({ config: { api_key: secret }, env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: '' } });
+    const before = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
+    const configBytes = readFileSync(h.configPath);
+    const generation = h.sup.system.server.getSnapshot().context.generation;
+    const logLines = h.logLines();
+    const unexpected = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    const cases: FuzzCase[] = [];
+    while (cases.length < requestCount) {
+      const a = makeCase(rng, { port: h.sup.port});
+      if (a.pipelineable && rng.chance(0.1)) {
+        let b = makeCase(rng, { port: h.sup.port});
+        while (!b.pipelineable) b = makeCase(rng, { port: h.sup.port});
+        cases.push(pipelined(a, b));
+      } else {
+        cases.push(a);
+      }
+    }
+
+    const failures: string[] = [];
+    const seen = new Map<string, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const i = next++;
+        const c = cases[i] as FuzzCase;
+        const answer = await sendRaw(h?.sup.port ?? 0, c.bytes, { halfClose: c.parts === undefined });
+        for (const status of answer.statuses.length > 0 ? answer.statuses : ['none']) seen.set(String(status), (seen.get(String(status)) ?? 0) + 1);
+        const problems = (c.parts ?? [c]).map((part, k) => judge(part, answer.statuses, k, answer)).filter((p) => p !== null);
+        if (answer.text.includes('root:x:0:0')) problems.push('served /etc/passwd');
+        if (answer.text.includes('FUZZSECRET')) problems.push('leaked the api_key');
+        if (/\n\s+at .+\.(js|ts):\d+/.test(answer.text)) problems.push('leaked a stack trace');
+        if (problems.length > 0) failures.push(`#${i} ${c.label}: ${problems.join('; ')} [statuses ${answer.statuses.join(',')}]`);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    console.log(`http fuzz answers by status: ${[...seen].sort().map(([k, v]) => `${k}×${v}`).join(' ')}`);
+
+    expect({ seed, failures: failures.slice(0, 20), count: failures.length }).toEqual({ seed, failures: [], count: 0 });
+    expect(unexpected).not.toHaveBeenCalled();
+    // Nothing changed: same server process and attempt, no restart, the config file and the server log untouched.
+    const after = await truthfulStatus(h);
+    expect(after).toMatchObject({ main_server_status: 'running', main_server_pid: before.main_server_pid, restart_count: before.restart_count });
+    expect(h.sup.system.server.getSnapshot().context.generation).toBe(generation);
+    expect(readFileSync(h.configPath).equals(configBytes)).toBe(true);
+    expect(h.logLines().filter((l) => l.startsWith('--- '))).toEqual(logLines.filter((l) => l.startsWith('--- ')));
+    expect(groupMembers(before.main_server_pid)).toEqual([before.main_server_pid]);
+  }, 120_000);
+
+  it('answers 400, not 500, to a path parameter with malformed percent-encoding', async () => {
+    h = await startHarness({ server: { autostart: false } });
+    const unexpected = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const path of ['/supervisor/server/%zz', '/supervisor/server/%E0%A4%A', '/supervisor/server/%']) {
+      for (const method of ['POST', 'GET']) {
+        const answer = await request(`${h.url}${path}`, { method });
+        expect({ path, method, status: answer.status, code: answer.json?.code }).toEqual({ path, method, status: 400, code: 'ERR_BAD_REQUEST' });
+      }
+    }
+    expect(unexpected).not.toHaveBeenCalled();
+    expect((await h.status()).main_server_status).toBe('stopped');
+  });
+});
