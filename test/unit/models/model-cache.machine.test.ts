@@ -40,7 +40,7 @@ function harness(options: { ttlMs?: number; errorBackoffMs?: number } = {}) {
   }).start();
   const send = (type: 'models.request' | 'models.refresh', credentialId: string | null = 'cred_a', ttl = ttlMs) =>
     actor.send({ type, credentialId, ttlMs: ttl, at: clock.now() });
-  const settle = (state: string) => waitFor(actor, (s) => s.matches(state), { timeout: 1_000 });
+  const settle = (state: 'empty' | 'fetching' | 'fresh' | 'stale' | 'error') => waitFor(actor, (s) => s.matches(state), { timeout: 1_000 });
   const state = () => actor.getSnapshot().value;
   const context = () => actor.getSnapshot().context;
   const last = () => {
@@ -205,7 +205,13 @@ describe('model cache machine', () => {
     const clock = new SimulatedClock();
     clock.set(5_000);
     const actor = createActor(
-      modelCacheMachine.provide({ actors: { fetchModels: fromPromise(async () => { throw new Error('boom'); }) } }),
+      modelCacheMachine.provide({
+        actors: {
+          fetchModels: fromPromise<FetchModelsOutput, FetchModelsInput>(async () => {
+            throw new Error('boom');
+          }),
+        },
+      }),
       { clock, input: {} },
     ).start();
     actor.send({ type: 'models.request', credentialId: 'cred_a', ttlMs: 1_000, at: 5_000 });
