@@ -17,7 +17,8 @@ export type FakeFault =
   | { kind: 'hang' }
   | { kind: 'garbage' }
   | { kind: 'huge'; bytes: number }
-  | { kind: 'drip'; intervalMs: number };
+  | { kind: 'drip'; intervalMs: number }
+  | { kind: 'json'; status?: number; body: unknown };
 
 /** What the fake saw of one request (headers included, for auth assertions). */
 export interface RecordedRequest {
@@ -163,6 +164,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         return true;
       }
       case 'hang':
+        return true;
+      case 'json':
+        send(res, fault.status ?? 200, fault.body);
         return true;
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/json' });
