@@ -3,6 +3,7 @@ import { waitFor, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { modelCacheMachine } from '../../machines/model-cache.machine.js';
 import { SupervisorError, errorBody, toSupervisorError } from '../errors.js';
 import { anthropicClientDefaults } from '../models/anthropic-client.js';
+import { methodNotAllowed } from './errors.js';
 import { fallbackModels } from '../models/fallback-models.js';
 import { modelsView } from '../models/models-view.js';
 
@@ -73,7 +74,9 @@ export function createModelsRouter(deps: ModelsRouterDeps): Router {
   };
 
   router.get('/supervisor/models', answer(false));
+  router.all('/supervisor/models', methodNotAllowed(['GET']));
   router.post('/supervisor/models/refresh', answer(true));
+  router.all('/supervisor/models/refresh', methodNotAllowed(['POST']));
   return router;
 }
 

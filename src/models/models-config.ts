@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import { readConfig } from '../config/config-file.js';
 import { resolveSupervisorSettings } from '../config/settings.js';
 import { credentialFingerprint, resolveCredential, type AnthropicCredential } from './credentials.js';
 
@@ -12,19 +11,21 @@ export interface ModelsConfig {
   baseUrl(): string | undefined;
 }
 
-/** Reads the model picker's settings from `configPath` and `env` (env credentials win over config ones). */
-export function createModelsConfig(configPath: string, env: NodeJS.ProcessEnv = process.env): ModelsConfig {
-  const data = () => readConfig(configPath).data;
-  const credential = () => resolveCredential(env, data());
+/**
+ * The model picker's view of config and env. `configData` returns the parsed config.yaml as of now, e.g.
+ * `() => readConfig(path).data`, or the supervisor's last good parse. Env credentials win over config ones.
+ */
+export function createModelsConfig(configData: () => Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ModelsConfig {
+  const credential = () => resolveCredential(env, configData());
   return {
     credential,
     credentialId: () => credentialFingerprint(credential()),
     currentModel: () => {
-      const value = data().default_model;
+      const value = configData().default_model;
       return typeof value === 'string' && value !== '' ? value : null;
     },
     ttlMs: () =>
-      resolveSupervisorSettings(data(), { env, platform: process.platform, home: homedir(), demoCommand: [] }).settings.modelsTtlMs,
+      resolveSupervisorSettings(configData(), { env, platform: process.platform, home: homedir(), demoCommand: [] }).settings.modelsTtlMs,
     baseUrl: () => env.ANTHROPIC_BASE_URL || undefined,
   };
 }

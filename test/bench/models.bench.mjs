@@ -31,6 +31,7 @@ const { createModelsRouter } = await import(dist('src/http/models.routes.js'));
 const { modelCacheMachine } = await import(dist('machines/model-cache.machine.js'));
 const { createFetchModelsLogic } = await import(dist('src/models/fetch-models.logic.js'));
 const { createModelsConfig } = await import(dist('src/models/models-config.js'));
+const { readConfig } = await import(dist('src/config/config-file.js'));
 const { createActor } = await import('xstate');
 
 // A minimal upstream: one page of models for any request. Only the warm-up reaches it.
@@ -81,7 +82,7 @@ const supervisor = await startSupervisor({
   env,
   port: 0,
   routers: () => {
-    const config = createModelsConfig(configPath, env);
+    const config = createModelsConfig(() => readConfig(configPath).data, env);
     const fetchModels = createFetchModelsLogic({ credential: config.credential, baseUrl: config.baseUrl });
     const actor = createActor(modelCacheMachine.provide({ actors: { fetchModels } }), { input: {} }).start();
     modelsActors.push(actor);

@@ -8,6 +8,8 @@ import express from 'express';
 import { createActor, type InspectionEvent } from 'xstate';
 import { stringify } from 'yaml';
 import { modelCacheMachine } from '../../machines/model-cache.machine.js';
+import { readConfig } from '../../src/config/config-file.js';
+import { errorHandler } from '../../src/http/errors.js';
 import { createModelsRouter } from '../../src/http/models.routes.js';
 import { createFetchModelsLogic } from '../../src/models/fetch-models.logic.js';
 import { createModelsConfig } from '../../src/models/models-config.js';
@@ -15,6 +17,7 @@ import { createModelsConfig } from '../../src/models/models-config.js';
 /** A response as the tests read it: status, raw text (for leak checks) and parsed JSON. */
 export interface TestResponse {
   status: number;
+  headers: Headers;
   text: string;
   body: Record<string, unknown>;
 }
@@ -31,7 +34,8 @@ export interface ModelsAppOptions {
 
 /**
  * The models feature wired as the lead's app will wire it: a real config.yaml, the cache actor with the real fetch
- * logic, the router on a bare express app on port 0. Every response text and inspection event is kept for leak checks.
+ * logic, the router on a bare express app on port 0 (with the
+ * supervisor's error handler). Every response text and inspection event is kept for leak checks.
  */
 export async function startModelsApp(options: ModelsAppOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'models-app-'));
@@ -39,7 +43,7 @@ export async function startModelsApp(options: ModelsAppOptions) {
   const env: NodeJS.ProcessEnv = { ...options.env, ANTHROPIC_BASE_URL: options.baseUrl };
   const writeConfig = (config: Record<string, unknown>) => writeFileSync(configPath, stringify(config));
   writeConfig(options.config ?? {});
-  const modelsConfig = createModelsConfig(configPath, env);
+  const modelsConfig = createModelsConfig(() => readConfig(configPath).data, env);
 
   const inspected: string[] = [];
   const requestsSeen = new EventEmitter();
@@ -75,16 +79,17 @@ export async function startModelsApp(options: ModelsAppOptions) {
       waitMs: options.waitMs,
     }),
   );
+  app.use(errorHandler);
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const responses: string[] = [];
 
-  const call = async (method: 'GET' | 'POST', path: string): Promise<TestResponse> => {
+  const call = async (method: string, path: string): Promise<TestResponse> => {
     const response = await fetch(url + path, { method });
     const text = await response.text();
     responses.push(text);
-    return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
+    return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as Record<string, unknown> };
   };
 
   return {
@@ -96,6 +101,7 @@ export async function startModelsApp(options: ModelsAppOptions) {
     writeConfig,
     get: (path: string) => call('GET', path),
     post: (path: string) => call('POST', path),
+    call,
     /** Resolves once the cache actor has received `count` request/refresh events in total. */
     waitForRequestEvents: (count: number) =>
       new Promise<void>((resolve) => {

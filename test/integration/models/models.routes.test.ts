@@ -172,6 +172,18 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('answers 405 naming the allowed method for other methods', async () => {
+    await start({ env: { ANTHROPIC_API_KEY: keyA } });
+    const del = await app.call('DELETE', '/supervisor/models');
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET');
+    expect(del.body).toMatchObject({ code: 'ERR_METHOD_NOT_ALLOWED' });
+    const get = await app.get('/supervisor/models/refresh');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('answers 503 once the cache actor has stopped (shutdown)', async () => {
     await start({ env: { ANTHROPIC_API_KEY: keyA } });
     app.actor.stop();
