@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SimulatedClock, createActor, fromPromise, waitFor, type AnyStateNode } from 'xstate';
+import { SimulatedClock, createActor, fromPromise, setup, waitFor, type ActorRefFrom, type AnyStateNode } from 'xstate';
 import {
   modelCacheMachine,
   type CachedModel,
@@ -233,6 +233,19 @@ describe('model cache machine', () => {
     h.last().fail('timeout');
     await h.settle('error');
     expect(JSON.parse(JSON.stringify(h.context()))).toEqual(h.context());
+  });
+
+  it('runs as a child with systemId "models" under a root machine, its slot provided through the parent', async () => {
+    const root = setup({ actors: { modelCache: modelCacheMachine } }).createMachine({
+      invoke: { id: 'models', systemId: 'models', src: 'modelCache', input: { ttlMs: 1_000 } },
+    });
+    const fetchModels = fromPromise<FetchModelsOutput, FetchModelsInput>(async ({ input }) => ({ credentialId: input.credentialId, models: [opus], at: 42 }));
+    const actor = createActor(root.provide({ actors: { modelCache: modelCacheMachine.provide({ actors: { fetchModels } }) } })).start();
+    const models = actor.system.get('models') as ActorRefFrom<typeof modelCacheMachine>;
+    models.send({ type: 'models.request', credentialId: 'cred_a', ttlMs: 1_000, at: 40 });
+    const snapshot = await waitFor(models, (s) => s.matches('fresh'), { timeout: 1_000 });
+    expect(snapshot.context).toMatchObject({ models: [opus], cachedAt: 42 });
+    actor.stop();
   });
 
   it('describes every state', () => {
