@@ -2,12 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActor } from 'xstate';
-import { modelCacheMachine } from '../../../machines/model-cache.machine.js';
-import { readConfig } from '../../../src/config/config-file.js';
-import { createModelsRouter } from '../../../src/http/models.routes.js';
-import { createFetchModelsLogic } from '../../../src/models/fetch-models.logic.js';
-import { createModelsConfig } from '../../../src/models/models-config.js';
 import { startSupervisor, type RunningSupervisor } from '../../../src/supervisor.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 
@@ -25,10 +19,9 @@ function send(url: string, method: string, headers: Record<string, string> = {})
   });
 }
 
-describe('models routes mounted in the supervisor app, behind its guard', () => {
+describe('the models route of the supervisor app, behind its guard', () => {
   let fake: FakeAnthropic;
   let supervisor: RunningSupervisor;
-  let stopModels: () => void = () => undefined;
 
   beforeAll(async () => {
     fake = await startFakeAnthropic({ apiKeys: ['sk-ant-api03-app-key'] });
@@ -36,23 +29,10 @@ describe('models routes mounted in the supervisor app, behind its guard', () => 
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, `default_model: claude-opus-5\napi_key: sk-ant-api03-app-key\nsupervisor:\n  log_dir: ${JSON.stringify(join(dir, 'logs'))}\n  server:\n    autostart: false\n`);
     const env = { ANTHROPIC_BASE_URL: fake.url };
-    supervisor = await startSupervisor({
-      configPath,
-      env,
-      port: 0,
-      routers: () => {
-        const config = createModelsConfig(() => readConfig(configPath).data, env);
-        const models = createActor(
-          modelCacheMachine.provide({ actors: { fetchModels: createFetchModelsLogic({ credential: config.credential, baseUrl: config.baseUrl }) } }),
-          { input: {} },
-        ).start();
-        stopModels = () => models.stop();
-        return [createModelsRouter({ models, currentModel: config.currentModel, credentialId: config.credentialId, ttlMs: config.ttlMs })];
-      },
-    });
+    // The supervisor's own wiring: the model cache is the root's `models` child, its route mounted by the app.
+    supervisor = await startSupervisor({ configPath, env, port: 0 });
   });
   afterAll(async () => {
-    stopModels();
     await supervisor.close();
     await fake.close();
   });
@@ -63,6 +43,11 @@ describe('models routes mounted in the supervisor app, behind its guard', () => 
     const post = await send(`${supervisor.url}/supervisor/models/refresh`, 'POST');
     expect(post).toMatchObject({ status: 200, body: { source: 'anthropic' } });
     expect(fake.requests).toHaveLength(2);
+    // The actor in the system holds the list; neither its inspected context nor its events carry the key.
+    expect(supervisor.system.models.getSnapshot().value).toBe('fresh');
+    const inspected = JSON.stringify(supervisor.system.inspection.snapshots());
+    expect(inspected).toContain('"actor":"models"');
+    expect(inspected).not.toContain('sk-ant-api03-app-key');
   });
 
   it('is refused for a foreign Host or Origin like every other route', async () => {
