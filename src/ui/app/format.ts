@@ -57,7 +57,8 @@ export function toEpochMs(at: number | string | null | undefined): number | null
   return null;
 }
 
-// ANSI colour and cursor sequences that servers write to their logs.
+// ANSI colour and cursor sequences that servers write to their logs (ESC is the point, hence the control char).
+// eslint-disable-next-line no-control-regex
 const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** A log line without terminal escape sequences. */

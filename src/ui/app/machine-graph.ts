@@ -327,28 +327,34 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     if (node.type === 'parallel') {
       node.children.forEach((c, i) => column.set(c.path, i));
     } else {
-      // Breadth-first distance from the initial child; unreached children continue from a reached predecessor.
+      // Depth-first from the initial child marks the arrows that close a cycle; without them the graph is
+      // acyclic and each child goes to the column of its longest path from the start.
       const order = node.children.map((c) => c.path);
       const start = node.initial && order.includes(node.initial) ? node.initial : order[0];
-      const bfs = (from: string, depth: number): void => {
-        column.set(from, depth);
-        const queue = [from];
-        while (queue.length) {
-          const current = queue.shift() as string;
-          for (const e of local) {
-            if (e.a === current && !column.has(e.b)) {
-              column.set(e.b, (column.get(current) ?? 0) + 1);
-              queue.push(e.b);
-            }
-          }
+      const back = new Set<string>();
+      const done = new Set<string>();
+      const onStack = new Set<string>();
+      const dfs = (current: string): void => {
+        onStack.add(current);
+        for (const e of local) {
+          if (e.a !== current) continue;
+          if (onStack.has(e.b)) back.add(`${e.a}→${e.b}`);
+          else if (!done.has(e.b)) dfs(e.b);
         }
+        onStack.delete(current);
+        done.add(current);
       };
-      if (start !== undefined) bfs(start, 0);
-      for (const path of order) {
-        if (column.has(path)) continue;
-        const preds = local.filter((e) => e.b === path && column.has(e.a)).map((e) => column.get(e.a) ?? 0);
-        bfs(path, preds.length ? Math.min(...preds) + 1 : 0);
-      }
+      if (start !== undefined) dfs(start);
+      for (const path of order) if (!done.has(path)) dfs(path);
+      const forward = local.filter((e) => !back.has(`${e.a}→${e.b}`));
+      const depth = (path: string, seen: Set<string>): number => {
+        if (column.has(path)) return column.get(path) ?? 0;
+        const preds = forward.filter((e) => e.b === path && !seen.has(e.a));
+        const value = preds.length ? Math.max(...preds.map((e) => depth(e.a, new Set([...seen, path])) + 1)) : 0;
+        column.set(path, value);
+        return value;
+      };
+      for (const path of order) depth(path, new Set());
     }
 
     // Columns, ordered inside by the mean row of their predecessors (fewer crossings), then document order.
