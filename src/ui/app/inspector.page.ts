@@ -140,7 +140,10 @@ let topSeq = 0;
 let timelineRef: TimelineEntry[] | null = null;
 
 function entryElement(entry: TimelineEntry): HTMLLIElement {
-  const json = JSON.stringify(entry.payload);
+  // The title already says the event type.
+  const { type: _type, ...rest } = entry.payload;
+  const payload = entry.kind === 'event' ? rest : entry.payload;
+  const json = JSON.stringify(payload);
   const short = json.length <= 72;
   return h(
     'li',
@@ -156,7 +159,7 @@ function entryElement(entry: TimelineEntry): HTMLLIElement {
             'details',
             { class: 'entry-payload' },
             h('summary', {}, entry.kind === 'snapshot' ? 'context' : 'payload'),
-            h('pre', { class: 'json' }, JSON.stringify(entry.payload, null, 2)),
+            h('pre', { class: 'json' }, JSON.stringify(payload, null, 2)),
           ),
   );
 }

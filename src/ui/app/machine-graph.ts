@@ -407,8 +407,18 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     let aboveHeight = 0;
     let belowHeight = 0;
     const laneOffsets: { key: string; side: 'above' | 'below'; offset: number }[] = [];
+    // A lane runs on the side where its ends are outermost in their columns, so it does not cut through a
+    // box stacked above or below; with no such preference, skipping arrows go above and backward ones below.
+    const preference = (path: string): 'above' | 'below' | null => {
+      const col = columns[column.get(path) ?? 0] ?? [];
+      if (col.length < 2) return null;
+      if (col[0] === path) return 'above';
+      if (col[col.length - 1] === path) return 'below';
+      return null;
+    };
     for (const e of laneEdges) {
-      const side = (column.get(e.b) ?? 0) > (column.get(e.a) ?? 0) ? 'above' : 'below';
+      const side =
+        preference(e.a) ?? preference(e.b) ?? ((column.get(e.b) ?? 0) > (column.get(e.a) ?? 0) ? 'above' : 'below');
       const height = labelSize(e.group.labels, measure).height + m.laneGap;
       const key = `${e.group.source}→${e.group.target}`;
       if (side === 'above') {
@@ -487,6 +497,16 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
   const boxOf = new Map(boxes.map((b) => [b.path, b]));
 
   const edges: EdgeLayout[] = [];
+  interface LaneRoute {
+    base: Omit<EdgeLayout, 'd' | 'labelX' | 'labelY'>;
+    s: BoxLayout;
+    t: BoxLayout;
+    laneY: number;
+    above: boolean;
+    fromX: number;
+    toX: number;
+  }
+  const laneRoutes: LaneRoute[] = [];
   for (const g of edgeGroups) {
     const s = boxOf.get(g.source);
     const t = boxOf.get(g.target);
@@ -537,15 +557,42 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
       const d = `M ${from.x} ${from.y} C ${bulge} ${from.y}, ${bulge} ${to.y}, ${to.x} ${to.y}`;
       edges.push({ ...base, d, labelX: bulge - 10 + size.width / 2, labelY: (from.y + to.y) / 2 });
     } else {
-      const laneY = origin.y + (lane?.y ?? 0);
-      const above = lane?.side === 'above';
-      const from = { x: s.x + s.width / 2 + (above ? 8 : -8), y: above ? s.y : s.y + s.height };
-      const to = { x: t.x + t.width / 2 + (above ? -8 : 8), y: above ? t.y : t.y + t.height };
-      // Control points placed so the curve's extreme point sits on the lane.
-      const c = (8 * laneY - from.y - to.y) / 6;
-      const d = `M ${from.x} ${from.y} C ${from.x} ${c}, ${to.x} ${c}, ${to.x} ${to.y}`;
-      edges.push({ ...base, d, labelX: (from.x + to.x) / 2, labelY: laneY });
+      laneRoutes.push({ base, s, t, laneY: origin.y + (lane?.y ?? 0), above: lane?.side === 'above', fromX: 0, toX: 0 });
     }
+  }
+
+  // Lane arrows leave and enter through the top or bottom edge of a box; several on one edge are spread along
+  // it, ordered by where their other end lies, so they neither share a point nor cross at the box.
+  const ports = new Map<string, { route: LaneRoute; end: 'fromX' | 'toX'; otherX: number }[]>();
+  for (const route of laneRoutes) {
+    const side = route.above ? 'top' : 'bottom';
+    for (const [box, other, end] of [
+      [route.s, route.t, 'fromX'],
+      [route.t, route.s, 'toX'],
+    ] as const) {
+      const key = `${box.path}|${side}`;
+      const list = ports.get(key) ?? [];
+      list.push({ route, end, otherX: other.x + other.width / 2 });
+      ports.set(key, list);
+    }
+  }
+  for (const [key, list] of ports) {
+    const box = boxOf.get(key.slice(0, key.lastIndexOf('|')));
+    if (!box) continue;
+    list.sort((p, q) => p.otherX - q.otherX);
+    const span = Math.min(box.width - 16, 24 * (list.length - 1));
+    list.forEach((port, i) => {
+      port.route[port.end] = box.x + box.width / 2 + (list.length > 1 ? -span / 2 + (span * i) / (list.length - 1) : 0);
+    });
+  }
+  for (const route of laneRoutes) {
+    const { s, t, laneY, above } = route;
+    const from = { x: route.fromX, y: above ? s.y : s.y + s.height };
+    const to = { x: route.toX, y: above ? t.y : t.y + t.height };
+    // Control points placed so the curve's extreme point sits on the lane.
+    const c = (8 * laneY - from.y - to.y) / 6;
+    const d = `M ${from.x} ${from.y} C ${from.x} ${c}, ${to.x} ${c}, ${to.x} ${to.y}`;
+    edges.push({ ...route.base, d, labelX: (from.x + to.x) / 2, labelY: laneY });
   }
 
   const initials: InitialMarker[] = [];

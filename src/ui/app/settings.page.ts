@@ -5,7 +5,15 @@ import { openEventStream, type EventStreamHandle } from './event-stream.js';
 import { formatBytes, stripAnsi } from './format.js';
 import { parseEvent, parseSnapshot } from './inspection.js';
 import { createSettingsStore, currentModel, type LogLine, type SettingsContext } from './settings.store.js';
-import { canApplyModel, commandEnabled, modelGroups, shownModel, statusBadge, uptimeText } from './settings.view.js';
+import {
+  canApplyModel,
+  commandEnabled,
+  modelDetails,
+  modelGroups,
+  shownModel,
+  statusBadge,
+  uptimeText,
+} from './settings.view.js';
 import { renderConnection } from './shell.js';
 
 const store = createSettingsStore();
@@ -30,6 +38,7 @@ const el = {
   apply: byId('btn-apply', HTMLButtonElement),
   showAll: byId('show-all', HTMLInputElement),
   modelsNote: byId('models-note', HTMLElement),
+  modelId: byId('model-id', HTMLElement),
   modelOutcome: byId('model-outcome', HTMLElement),
   live: byId('live', HTMLInputElement),
   logState: byId('log-state', HTMLElement),
@@ -210,8 +219,13 @@ function renderStatus(ctx: SettingsContext): void {
 }
 
 function renderOutcome(target: HTMLElement, outcome: SettingsContext['commandOutcome']): void {
-  setText(target, outcome?.message ?? '');
+  const key = JSON.stringify(outcome);
+  if (target.dataset['key'] === key) return;
+  target.dataset['key'] = key;
   target.dataset['kind'] = outcome?.kind ?? 'none';
+  if (!outcome) target.replaceChildren();
+  else if (!outcome.detail) target.replaceChildren(outcome.message);
+  else target.replaceChildren(h('span', { class: 'outcome-message' }, outcome.message), ' ', h('span', { class: 'outcome-detail' }, outcome.detail));
 }
 
 let modelKey = '';
@@ -239,6 +253,7 @@ function renderModels(ctx: SettingsContext): void {
   el.modelSelect.disabled = ctx.applying !== null || ctx.connection !== 'live' || groups.length === 0;
   el.apply.disabled = !canApplyModel(ctx);
   el.apply.setAttribute('aria-busy', String(ctx.applying !== null));
+  setText(el.modelId, modelDetails(ctx));
   el.showAll.checked = ctx.showAll;
   el.showAll.disabled = ctx.applying !== null;
 
@@ -287,8 +302,17 @@ function renderLog(ctx: SettingsContext): void {
   el.log.dataset['empty'] = String(lines.length === 0);
 }
 
+// Colours a line by the level word it carries, if any.
+function logLevel(line: LogLine): string {
+  if (line.kind === 'error') return 'stream-error';
+  if (/\b(ERROR|FATAL|CRITICAL|PANIC)\b/.test(line.text)) return 'error';
+  if (/\bWARN(ING)?\b/.test(line.text)) return 'warn';
+  if (/\bDEBUG\b/.test(line.text)) return 'debug';
+  return 'info';
+}
+
 function logLineElement(line: LogLine): HTMLElement {
-  return h('span', { class: line.kind === 'error' ? 'log-line log-line--error' : 'log-line', 'data-seq': line.seq }, line.text || ' ');
+  return h('span', { class: 'log-line', 'data-level': logLevel(line), 'data-seq': line.seq }, line.text || ' ');
 }
 
 function render(ctx: SettingsContext): void {

@@ -19,6 +19,8 @@ export type Connection = 'connecting' | 'live' | 'unreachable';
 export interface Outcome {
   kind: 'progress' | 'success' | 'error' | 'rollback';
   message: string;
+  /** The supervisor's own words, shown smaller under the message. */
+  detail?: string;
 }
 
 /** One line of the log viewer; `seq` orders lines for incremental rendering. */
@@ -199,9 +201,10 @@ export const settingsTransitions = {
     modelOutcome: event.rolledBack
       ? {
           kind: 'rollback',
-          message: `Rolled back: the server did not come up with ${event.id}, so the previous model was restored. ${event.message}`,
+          message: `Rolled back: the server did not come up with ${event.id}, so the previous model is back in use.`,
+          detail: event.message,
         }
-      : { kind: 'error', message: `Could not apply ${event.id}: ${event.message}` },
+      : { kind: 'error', message: `Could not apply ${event.id}.`, detail: event.message },
   }),
 
   liveToggled: (ctx: SettingsContext, event: { live: boolean }): SettingsContext => ({

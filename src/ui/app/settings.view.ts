@@ -18,6 +18,8 @@ export interface ModelGroup {
 /** The dropdown's <optgroup>s: one per family in the answer's order, newest first; the current model always present. */
 export function modelGroups(models: ModelsResponse | null, current: string | null): ModelGroup[] {
   const groups = new Map<string, ModelGroup>();
+  const nameCount = new Map<string, number>();
+  for (const model of models?.models ?? []) nameCount.set(model.display_name, (nameCount.get(model.display_name) ?? 0) + 1);
   for (const model of models?.models ?? []) {
     const key = model.family || 'other';
     let group = groups.get(key);
@@ -27,7 +29,8 @@ export function modelGroups(models: ModelsResponse | null, current: string | nul
     }
     const isCurrent = model.id === current;
     const marks = [model.is_latest ? 'latest' : '', isCurrent ? 'current' : ''].filter(Boolean);
-    const name = model.display_name && model.display_name !== model.id ? `${model.display_name} — ${model.id}` : model.id;
+    // Display names read best; the id only where a name is missing or shared.
+    const name = !model.display_name ? model.id : (nameCount.get(model.display_name) ?? 0) > 1 ? `${model.display_name} (${model.id})` : model.display_name;
     group.options.push({
       id: model.id,
       label: marks.length ? `${name} (${marks.join(', ')})` : name,
@@ -45,6 +48,15 @@ export function modelGroups(models: ModelsResponse | null, current: string | nul
     result.unshift({ label: 'Configured', options: [{ id: current, label: `${current} (current)`, latest: false, current: true }] });
   }
   return result;
+}
+
+/** The model the dropdown shows, with its id and release date, for the line under it. */
+export function modelDetails(ctx: SettingsContext): string {
+  const id = shownModel(ctx);
+  if (id === null) return '';
+  const model = ctx.models?.models.find((m) => m.id === id);
+  const released = model && !Number.isNaN(Date.parse(model.created_at)) ? ` · released ${model.created_at.slice(0, 10)}` : '';
+  return `${id}${released}`;
 }
 
 /** The id the dropdown shows: the one being applied, else the one picked, else the current model. */

@@ -199,7 +199,10 @@ describe('settings store', () => {
     store.trigger.applyFailed({ id: 'claude-opus-4-1-20250805', message: 'not healthy; previous config restored', rolledBack: true });
     const ctx = store.getSnapshot().context;
     expect(ctx.modelOutcome?.kind).toBe('rollback');
-    expect(ctx.modelOutcome?.message).toMatch(/^Rolled back/);
+    expect(ctx.modelOutcome?.message).toBe(
+      'Rolled back: the server did not come up with claude-opus-4-1-20250805, so the previous model is back in use.',
+    );
+    expect(ctx.modelOutcome?.detail).toBe('not healthy; previous config restored');
     expect(shownModel(ctx)).toBe('claude-sonnet-4-5-20250929');
   });
 
@@ -209,7 +212,8 @@ describe('settings store', () => {
     store.trigger.applyFailed({ id: 'claude-x', message: 'default_model: not a model id', rolledBack: false });
     expect(store.getSnapshot().context.modelOutcome).toEqual({
       kind: 'error',
-      message: 'Could not apply claude-x: default_model: not a model id',
+      message: 'Could not apply claude-x.',
+      detail: 'default_model: not a model id',
     });
   });
 
@@ -240,13 +244,24 @@ describe('model groups', () => {
     const groups = modelGroups(models, 'claude-sonnet-4-5-20250929');
     expect(groups.map((g) => g.label)).toEqual(['Opus', 'Sonnet', 'Mythos']);
     expect(groups[1]?.options.map((o) => o.id)).toEqual(['claude-sonnet-4-5-20250929', 'claude-sonnet-4-20250514']);
-    expect(groups[1]?.options[0]?.label).toBe('Claude Sonnet 4.5 — claude-sonnet-4-5-20250929 (latest, current)');
+    expect(groups[1]?.options[0]?.label).toBe('Claude Sonnet 4.5 (latest, current)');
     expect(groups[1]?.options[1]).toMatchObject({ latest: false, current: false });
   });
 
   it('keeps a configured model that the list does not contain', () => {
     const groups = modelGroups(models, 'sonnet');
     expect(groups[0]).toEqual({ label: 'Configured', options: [{ id: 'sonnet', label: 'sonnet (current)', latest: false, current: true }] });
+  });
+
+  it('adds the id where two models share a display name', () => {
+    const twins: ModelsResponse = {
+      ...models,
+      models: [
+        { id: 'claude-a-1', display_name: 'Claude A', created_at: '2025-01-02T00:00:00Z', family: 'a', is_latest: true },
+        { id: 'claude-a-0', display_name: 'Claude A', created_at: '2025-01-01T00:00:00Z', family: 'a', is_latest: false },
+      ],
+    };
+    expect(modelGroups(twins, null)[0]?.options.map((o) => o.label)).toEqual(['Claude A (claude-a-1) (latest)', 'Claude A (claude-a-0)']);
   });
 
   it('is empty with no models and no current model', () => {
