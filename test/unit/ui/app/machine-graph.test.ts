@@ -140,3 +140,47 @@ describe('layoutMachine', () => {
     expect(takenEdges(layout.edges, activePaths('running'), activePaths('stopping'), 'other')).toEqual([]);
   });
 });
+
+describe('layoutMachine with parallel and deep states', () => {
+  const machine = createMachine({
+    id: 'p',
+    initial: 'busy',
+    on: { reset: '.idle' },
+    states: {
+      idle: { on: { go: 'busy' } },
+      busy: {
+        type: 'parallel',
+        states: {
+          upload: { initial: 'sending', states: { sending: { on: { sent: 'done' } }, done: { type: 'final' } } },
+          probe: { initial: 'waiting', states: { waiting: { after: { 1500: 'failed' } }, failed: {} } },
+        },
+        on: { cancel: 'idle' },
+      },
+    },
+  });
+  const parsed = parseMachine(JSON.parse(JSON.stringify(machine.toJSON())));
+  const layout = layoutMachine(parsed, measure);
+  const box = (path: string): BoxLayout => layout.boxes.find((b) => b.path === path) as BoxLayout;
+
+  it('puts parallel regions side by side inside their state, without initial markers for the regions', () => {
+    expect(box('busy.upload').x + box('busy.upload').width).toBeLessThanOrEqual(box('busy.probe').x);
+    expect(contains(box('busy'), box('busy.upload.sending'))).toBe(true);
+    expect(contains(box('busy'), box('busy.probe.failed'))).toBe(true);
+    expect(layout.initials.map((i) => i.target).sort()).toEqual(['busy', 'busy.probe.waiting', 'busy.upload.sending']);
+  });
+
+  it('lists transitions of the machine itself instead of drawing them', () => {
+    expect(layout.globalTransitions).toEqual([{ label: 'reset', targets: ['idle'] }]);
+  });
+
+  it('labels delays in seconds and lights every region of a parallel value', () => {
+    expect(layout.edges.find((e) => e.source === 'busy.probe.waiting')?.labels).toEqual(['after 1.5s']);
+    expect(activePaths({ busy: { upload: 'sending', probe: 'failed' } })).toEqual([
+      'busy',
+      'busy.upload',
+      'busy.upload.sending',
+      'busy.probe',
+      'busy.probe.failed',
+    ]);
+  });
+});
