@@ -1,0 +1,146 @@
+// The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names.
+// A small fetch adapter so the pages can be built before the shared typed client
+// (src/client/supervisor-client.ts) lands; swap the bodies for that client when it does.
+
+/** The lifecycle states of the main server (DESIGN §4.1). */
+export type ServerStatusName = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
+export const serverStatusNames: readonly ServerStatusName[] = ['stopped', 'starting', 'running', 'stopping', 'crashed'];
+
+/** GET /supervisor/status (DESIGN §4.1). */
+export interface SupervisorStatus {
+  supervisor_uptime_seconds: number;
+  supervisor_version: string;
+  main_server_healthy: boolean;
+  main_server_status: ServerStatusName;
+  main_server_uptime_seconds: number | null;
+  main_server_version: string | null;
+  main_server_port: number | null;
+  config_loaded: boolean;
+  main_server_pid?: number | null;
+  restart_count?: number;
+  last_exit?: { code: number | null; signal: string | null; at: number | string } | null;
+  last_error?: string | null;
+  next_restart_at?: number | string | null;
+  cpu_percent?: number | null;
+  memory_bytes?: number | null;
+  default_model?: string | null;
+}
+
+export type ServerCommand = 'start' | 'stop' | 'restart';
+
+/** POST /supervisor/server/{start|stop|restart} (DESIGN §4.2). */
+export interface ServerCommandResult {
+  success: boolean;
+  message: string;
+  status: SupervisorStatus;
+}
+
+/** One model of GET /supervisor/models (DESIGN §4.5). */
+export interface ModelInfo {
+  id: string;
+  display_name: string;
+  created_at: string;
+  family: string;
+  is_latest: boolean;
+}
+
+/** GET /supervisor/models (DESIGN §4.5). */
+export interface ModelsResponse {
+  models: ModelInfo[];
+  count: number;
+  show_all: boolean;
+  current_model: string | null;
+  cached_at: string | number | null;
+  is_stale: boolean;
+  source: 'anthropic' | 'cache' | 'fallback';
+  error: string | null;
+}
+
+/** PUT /supervisor/config (DESIGN §4.4). */
+export interface ConfigUpdateResult {
+  success: boolean;
+  updated_keys: string[];
+  server_restarted: boolean;
+  config: Record<string, unknown>;
+}
+
+/** GET /supervisor/machines: each actor's machine definition, as `machine.toJSON()`. */
+export interface MachinesResponse {
+  machines: Record<string, unknown>;
+}
+
+/** An error answer of the API (`{detail, code}`), or a network failure (status 0). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+    readonly body: Record<string, unknown> | null,
+  ) {
+    super(message);
+  }
+
+  /** A 409 of PUT /supervisor/config whose previous config was restored. */
+  get rolledBack(): boolean {
+    return this.body?.['rolled_back'] === true;
+  }
+
+  /** The supervisor did not answer at all. */
+  get unreachable(): boolean {
+    return this.status === 0;
+  }
+}
+
+/** URLs of the two event streams the pages open with EventSource. */
+export const streamUrls = {
+  inspect: '/supervisor/inspect',
+  logs: (lines: number, follow: boolean): string => `/supervisor/logs?lines=${lines}&follow=${follow}`,
+};
+
+// Sends one request and parses the JSON answer; any non-2xx becomes an ApiError carrying `detail`.
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
+  if (body !== undefined) {
+    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    throw new ApiError(`Supervisor unreachable (${String((cause as Error)?.message ?? cause)})`, 0, null, null);
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    const errorBody = isRecord(parsed) ? parsed : null;
+    const detail = typeof errorBody?.['detail'] === 'string' ? errorBody['detail'] : `HTTP ${response.status}`;
+    const code = typeof errorBody?.['code'] === 'string' ? errorBody['code'] : null;
+    throw new ApiError(detail, response.status, code, errorBody);
+  }
+  return parsed as T;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The calls the web UI makes, against the page's own origin. */
+export const api = {
+  getStatus: (): Promise<SupervisorStatus> => request('GET', '/supervisor/status'),
+  serverCommand: (command: ServerCommand): Promise<ServerCommandResult> =>
+    request('POST', `/supervisor/server/${command}`),
+  getModels: (showAll: boolean): Promise<ModelsResponse> =>
+    request('GET', `/supervisor/models?show_all=${showAll}`),
+  setDefaultModel: (id: string): Promise<ConfigUpdateResult> =>
+    request('PUT', '/supervisor/config', { values: { default_model: id }, restart: true }),
+  getMachines: (): Promise<MachinesResponse> => request('GET', '/supervisor/machines'),
+};
+
+export type SupervisorApi = typeof api;
