@@ -1,6 +1,5 @@
-// The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names.
-// A small fetch adapter so the pages can be built before the shared typed client
-// (src/client/supervisor-client.ts) lands; swap the bodies for that client when it does.
+// The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names, over the shared typed client.
+import { SupervisorClient, SupervisorHttpError } from '../../client/supervisor-client.js';
 
 /** The lifecycle states of the main server (DESIGN §4.1). */
 export type ServerStatusName = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
@@ -98,49 +97,25 @@ export const streamUrls = {
   logs: (lines: number, follow: boolean): string => `/supervisor/logs?lines=${lines}&follow=${follow}`,
 };
 
-// Sends one request and parses the JSON answer; any non-2xx becomes an ApiError carrying `detail`.
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch (cause) {
-    throw new ApiError(`Supervisor unreachable (${String((cause as Error)?.message ?? cause)})`, 0, null, null);
-  }
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
-  if (!response.ok) {
-    const errorBody = isRecord(parsed) ? parsed : null;
-    const detail = typeof errorBody?.['detail'] === 'string' ? errorBody['detail'] : `HTTP ${response.status}`;
-    const code = typeof errorBody?.['code'] === 'string' ? errorBody['code'] : null;
-    throw new ApiError(detail, response.status, code, errorBody);
-  }
-  return parsed as T;
-}
+// The page talks to its own origin through the project's one typed client; its errors become ApiErrors.
+const client = new SupervisorClient({ baseUrl: globalThis.location?.origin ?? 'http://127.0.0.1:3334' });
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+async function call<T>(run: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await run()) as T;
+  } catch (error) {
+    if (error instanceof SupervisorHttpError) throw new ApiError(error.detail, error.status, error.code, error.body);
+    throw new ApiError(`Supervisor unreachable (${error instanceof Error ? error.message : String(error)})`, 0, null, null);
+  }
 }
 
 /** The calls the web UI makes, against the page's own origin. */
 export const api = {
-  getStatus: (): Promise<SupervisorStatus> => request('GET', '/supervisor/status'),
-  serverCommand: (command: ServerCommand): Promise<ServerCommandResult> =>
-    request('POST', `/supervisor/server/${command}`),
-  getModels: (showAll: boolean): Promise<ModelsResponse> =>
-    request('GET', `/supervisor/models?show_all=${showAll}`),
-  setDefaultModel: (id: string): Promise<ConfigUpdateResult> =>
-    request('PUT', '/supervisor/config', { values: { default_model: id }, restart: true }),
-  getMachines: (): Promise<MachinesResponse> => request('GET', '/supervisor/machines'),
+  getStatus: (): Promise<SupervisorStatus> => call(() => client.status()),
+  serverCommand: (command: ServerCommand): Promise<ServerCommandResult> => call(() => client.serverCommand(command)),
+  getModels: (showAll: boolean): Promise<ModelsResponse> => call(() => client.models({ showAll })),
+  setDefaultModel: (id: string): Promise<ConfigUpdateResult> => call(() => client.updateConfig({ default_model: id }, { restart: true })),
+  getMachines: (): Promise<MachinesResponse> => call(() => client.machines()),
 };
 
 export type SupervisorApi = typeof api;

@@ -106,7 +106,7 @@ describe('Settings page', () => {
     await page.waitForFunction(() => document.querySelectorAll('#model-select option').length === 3);
     await page.getByLabel('Show all versions').check();
     await page.waitForFunction(() => document.querySelectorAll('#model-select option').length === 7);
-    expect(fake.requests.some((r) => r.path === '/supervisor/models?show_all=true')).toBe(true);
+    expect(fake.requests.some((r) => r.path.startsWith('/supervisor/models?') && new URLSearchParams(r.path.split('?')[1]).get('show_all') === 'true')).toBe(true);
     const sonnets = await page.locator('#model-select optgroup[label="Sonnet"] option').allTextContents();
     expect(sonnets).toHaveLength(3);
     expect(sonnets[0]).toMatch(/\(latest, current\)/);
