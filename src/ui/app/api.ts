@@ -1,67 +1,23 @@
 // The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names, over the shared typed client.
 import { SupervisorClient, SupervisorHttpError } from '../../client/supervisor-client.js';
 
+import type {
+  ConfigUpdateResponse,
+  MainServerStatus,
+  ModelInfo,
+  ModelsResponse,
+  ServerAction,
+  ServerCommandResponse,
+  SupervisorStatus,
+} from '../../client/supervisor-types.js';
+
+export type { ModelInfo, ModelsResponse, SupervisorStatus };
 /** The lifecycle states of the main server (DESIGN §4.1). */
-export type ServerStatusName = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
+export type ServerStatusName = MainServerStatus;
 export const serverStatusNames: readonly ServerStatusName[] = ['stopped', 'starting', 'running', 'stopping', 'crashed'];
-
-/** GET /supervisor/status (DESIGN §4.1). */
-export interface SupervisorStatus {
-  supervisor_uptime_seconds: number;
-  supervisor_version: string;
-  main_server_healthy: boolean;
-  main_server_status: ServerStatusName;
-  main_server_uptime_seconds: number | null;
-  main_server_version: string | null;
-  main_server_port: number | null;
-  config_loaded: boolean;
-  main_server_pid?: number | null;
-  restart_count?: number;
-  last_exit?: { code: number | null; signal: string | null; at: number | string } | null;
-  last_error?: string | null;
-  next_restart_at?: number | string | null;
-  cpu_percent?: number | null;
-  memory_bytes?: number | null;
-  default_model?: string | null;
-}
-
-export type ServerCommand = 'start' | 'stop' | 'restart';
-
-/** POST /supervisor/server/{start|stop|restart} (DESIGN §4.2). */
-export interface ServerCommandResult {
-  success: boolean;
-  message: string;
-  status: SupervisorStatus;
-}
-
-/** One model of GET /supervisor/models (DESIGN §4.5). */
-export interface ModelInfo {
-  id: string;
-  display_name: string;
-  created_at: string;
-  family: string;
-  is_latest: boolean;
-}
-
-/** GET /supervisor/models (DESIGN §4.5). */
-export interface ModelsResponse {
-  models: ModelInfo[];
-  count: number;
-  show_all: boolean;
-  current_model: string | null;
-  cached_at: string | number | null;
-  is_stale: boolean;
-  source: 'anthropic' | 'cache' | 'fallback';
-  error: string | null;
-}
-
-/** PUT /supervisor/config (DESIGN §4.4). */
-export interface ConfigUpdateResult {
-  success: boolean;
-  updated_keys: string[];
-  server_restarted: boolean;
-  config: Record<string, unknown>;
-}
+export type ServerCommand = ServerAction;
+export type ServerCommandResult = ServerCommandResponse;
+export type ConfigUpdateResult = ConfigUpdateResponse;
 
 /** GET /supervisor/machines: each actor's machine definition, as `machine.toJSON()`. */
 export interface MachinesResponse {

@@ -17,17 +17,7 @@ export function formatUptime(seconds: number | null | undefined): string | null 
   return typeof seconds === 'number' && Number.isFinite(seconds) ? `Up ${formatDuration(seconds)}` : null;
 }
 
-/** A byte count for people: 1536 → "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+export { formatBytes } from '../../client/format.js';
 
 /** Wall-clock time with milliseconds, for the event timeline: "14:03:07.215". */
 export function formatClock(at: number): string {

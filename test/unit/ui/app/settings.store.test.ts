@@ -25,6 +25,12 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     main_server_port: 3333,
     config_loaded: true,
     main_server_pid: 4242,
+    restart_count: 0,
+    last_exit: null,
+    last_error: null,
+    next_restart_at: null,
+    cpu_percent: null,
+    memory_bytes: null,
     default_model: 'claude-sonnet-4-5-20250929',
     ...overrides,
   };
