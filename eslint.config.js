@@ -12,4 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The web UI runs in the browser (bundled by scripts/build-ui.mjs, not emitted by tsc).
+  { files: ['src/ui/app/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
 );

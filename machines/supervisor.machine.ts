@@ -1,5 +1,6 @@
 import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { configApplyMachine } from './config-apply.machine.js';
+import { modelCacheMachine } from './model-cache.machine.js';
 import { serverLifecycleMachine } from './server-lifecycle.machine.js';
 import type { LifecyclePolicy, ProcessInfo } from './server-lifecycle.types.js';
 
@@ -23,7 +24,7 @@ export interface SupervisorContext {
 
 export type SupervisorEvent = { type: 'supervisor.shutdown' };
 
-/** The root actor: owns the server lifecycle (systemId `server`) and the config applier (`config`); stops them in reverse order. */
+/** The root actor: owns the server lifecycle (systemId `server`) the config applier (`config`) and the model cache (`models`); stops them in reverse order. */
 export const supervisorMachine = setup({
   types: {
     context: {} as SupervisorContext,
@@ -33,6 +34,7 @@ export const supervisorMachine = setup({
   actors: {
     serverLifecycle: serverLifecycleMachine,
     configApply: configApplyMachine,
+    modelCache: modelCacheMachine,
   },
   actions: {
     boot: enqueueActions(({ context, enqueue }) => {
@@ -65,6 +67,7 @@ export const supervisorMachine = setup({
       onSnapshot: { actions: 'trackServer' },
     },
     { id: 'config', systemId: 'config', src: 'configApply' },
+    { id: 'models', systemId: 'models', src: 'modelCache', input: {} },
   ],
   initial: 'running',
   states: {

@@ -12,8 +12,12 @@ import {
   type SupervisorSettings,
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
+import type { ModelCacheActorRef } from './http/models.routes.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
+import { createFetchModelsLogic } from './models/fetch-models.logic.js';
+import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
+import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
 import { createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
 import { provideConfigApply } from './config/config-apply.logic.js';
@@ -49,6 +53,9 @@ export interface SupervisorSystem {
   inspection: InspectionHub;
   /** Applies a validated config change through the config actor (write, restart, roll back). */
   applyConfig: ApplyConfig;
+  /** The model cache actor and what it reads from env and config. */
+  models: ModelCacheActorRef;
+  modelsConfig: ModelsConfig;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -128,8 +135,13 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
 
+  const modelsConfig = createModelsConfig(settingsData, env);
+  const modelCache = modelCacheMachine.provide({
+    actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
+  });
+
   const inspection = new InspectionHub(inspectedActors, redactValue);
-  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle, configApply } }), {
+  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle, configApply, modelCache } }), {
     systemId: 'supervisor',
     input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
     inspect: inspection.observe,
@@ -159,5 +171,11 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
       root.send({ type: 'supervisor.shutdown' });
     });
 
-  return { root, server: server(), configPath: options.configPath, config, serverSettings, supervisorSettings, adoption, inspection, applyConfig, shutdown };
+  return { root, server: server(), configPath: options.configPath, config, serverSettings, supervisorSettings, adoption,
+    inspection,
+    applyConfig,
+    models: root.system.get('models') as ModelCacheActorRef,
+    modelsConfig,
+    shutdown,
+  };
 }

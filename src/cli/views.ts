@@ -1,3 +1,4 @@
+import { formatBytes } from '../client/format.js';
 // Pure text views of the supervisor's answers for the terminal.
 import type { ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
 
@@ -74,17 +75,6 @@ export function formatTimestamp(at: Timestamp): string {
   return typeof at === 'number' ? new Date(at).toISOString() : at;
 }
 
-/** `125829120` → `120.0 MiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function formatExit(exit: NonNullable<SupervisorStatus['last_exit']>): string {
   const how = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'unknown' : `code ${exit.code}`;

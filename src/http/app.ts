@@ -2,6 +2,8 @@ import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
 import { createConfigRouter } from './config.routes.js';
 import { createMachinesRouter } from './machines.routes.js';
+import { createModelsRouter } from './models.routes.js';
+import { createUiRouter, defaultUiAssetsDir } from './ui.routes.js';
 import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
 import { createServerRouter } from './server.routes.js';
 import { createStatusRouter, type StatusDeps } from './status.routes.js';
@@ -29,6 +31,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());
   app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: deps.system.applyConfig }));
+  const { models, modelsConfig } = deps.system;
+  app.use(createModelsRouter({ models, currentModel: modelsConfig.currentModel, credentialId: modelsConfig.credentialId, ttlMs: modelsConfig.ttlMs }));
+  app.use(createUiRouter({ assetsDir: defaultUiAssetsDir() }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler);

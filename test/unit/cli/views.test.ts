@@ -1,5 +1,6 @@
 import { parseConfigValue } from '../../../src/cli/commands/config.command.js';
-import { formatBytes, formatDuration, formatModels, formatStatus } from '../../../src/cli/views.js';
+import { formatBytes } from '../../../src/client/format.js';
+import { formatDuration, formatModels, formatStatus } from '../../../src/cli/views.js';
 import { fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
 
 describe('parseConfigValue', () => {
@@ -29,7 +30,7 @@ describe('formatDuration', () => {
 describe('formatBytes', () => {
   it('uses binary units', () => {
     expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(125_829_120)).toBe('120.0 MiB');
+    expect(formatBytes(125_829_120)).toBe('120 MiB');
   });
 });
 

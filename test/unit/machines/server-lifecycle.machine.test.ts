@@ -1,20 +1,9 @@
+import { defaultPolicy } from '../../support/lifecycle-policy.js';
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { backoffDelay, serverLifecycleMachine } from '../../../machines/server-lifecycle.machine.js';
 import type { LifecyclePolicy, ProcessCommand, ServerProcessInput } from '../../../machines/server-lifecycle.types.js';
 
-const basePolicy: LifecyclePolicy = {
-  port: 3333,
-  healthPath: '/api/health',
-  restart: 'transient',
-  startTimeoutMs: 30_000,
-  stopTimeoutMs: 10_000,
-  backoffMs: 1_000,
-  backoffMaxMs: 30_000,
-  intensity: 5,
-  periodMs: 60_000,
-  stableMs: 30_000,
-  healthFailures: 3,
-};
+const basePolicy = defaultPolicy;
 
 // A lifecycle wired to fakes: the process actor records commands and spawns; time is a SimulatedClock.
 function harness(policy: Partial<LifecyclePolicy> = {}) {

@@ -1,21 +1,10 @@
+import { defaultPolicy } from '../../support/lifecycle-policy.js';
 import { createActor, fromCallback, SimulatedClock, type AnyActorRef } from 'xstate';
 import { serverLifecycleMachine } from '../../../machines/server-lifecycle.machine.js';
 import { supervisorMachine, type BootAction } from '../../../machines/supervisor.machine.js';
-import type { LifecyclePolicy } from '../../../machines/server-lifecycle.types.js';
 
-const policy: LifecyclePolicy = {
-  port: 3333,
-  healthPath: '/api/health',
-  restart: 'transient',
-  startTimeoutMs: 30_000,
-  stopTimeoutMs: 10_000,
-  backoffMs: 1_000,
-  backoffMaxMs: 30_000,
-  intensity: 5,
-  periodMs: 60_000,
-  stableMs: 30_000,
-  healthFailures: 3,
-};
+
+const policy = defaultPolicy;
 
 function root(boot: BootAction, keepServer = false) {
   const clock = new SimulatedClock();

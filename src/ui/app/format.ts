@@ -1,0 +1,57 @@
+// Pure text formatting shared by the pages.
+
+/** A duration as a status line shows it: 42 → "42s", 300 → "5m", 7500 → "2h 5m", 266400 → "3d 2h". */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  if (s < 60) return `${s}s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days}d` : `${days}d ${hours % 24}h`;
+}
+
+/** "Up 5m" from an uptime in seconds; null when there is none. */
+export function formatUptime(seconds: number | null | undefined): string | null {
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? `Up ${formatDuration(seconds)}` : null;
+}
+
+export { formatBytes } from '../../client/format.js';
+
+/** Wall-clock time with milliseconds, for the event timeline: "14:03:07.215". */
+export function formatClock(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** A model family as a group heading: "sonnet" → "Sonnet", "claude-2" → "Claude-2". */
+export function familyLabel(family: string): string {
+  const trimmed = family.trim();
+  return trimmed === '' ? 'Other' : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+}
+
+/** A lifecycle state as a badge shows it: "running" → "Running". */
+export function stateLabel(state: string): string {
+  return state === '' ? state : state.charAt(0).toUpperCase() + state.slice(1).replace(/_/g, ' ');
+}
+
+/** A timestamp that may arrive as ms epoch, seconds epoch or ISO text, as ms epoch; null if unreadable. */
+export function toEpochMs(at: number | string | null | undefined): number | null {
+  if (typeof at === 'number' && Number.isFinite(at)) return at < 1e11 ? at * 1000 : at;
+  if (typeof at === 'string') {
+    const parsed = Date.parse(at);
+    return Number.isNaN(parsed) ? null : parsed;
+  }
+  return null;
+}
+
+// ANSI colour and cursor sequences that servers write to their logs (ESC is the point, hence the control char).
+// eslint-disable-next-line no-control-regex
+const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** A log line without terminal escape sequences. */
+export function stripAnsi(line: string): string {
+  return line.replace(ansiPattern, '');
+}

@@ -1,0 +1,16 @@
+import type { LifecyclePolicy } from '../../machines/server-lifecycle.types.js';
+
+/** A lifecycle policy with the documented defaults (DESIGN §3), for machine tests. */
+export const defaultPolicy: LifecyclePolicy = {
+  port: 3333,
+  healthPath: '/api/health',
+  restart: 'transient',
+  startTimeoutMs: 30_000,
+  stopTimeoutMs: 10_000,
+  backoffMs: 1_000,
+  backoffMaxMs: 30_000,
+  intensity: 5,
+  periodMs: 60_000,
+  stableMs: 30_000,
+  healthFailures: 3,
+};
