@@ -15,6 +15,11 @@ export interface FuzzCase {
   pipelineable?: boolean;
   /** For pipelined cases: the requests in order, each judged against its own answer. */
   parts?: FuzzCase[];
+  /**
+   * End the client's side after writing. Only for requests short of their body (so they are aborted, not waited on):
+   * Node's server answers a client that half-closes by aborting whatever it has not answered yet.
+   */
+  halfClose?: boolean;
 }
 
 /** What came back on the socket. */
@@ -26,11 +31,10 @@ export interface RawAnswer {
 }
 
 /**
- * Writes `bytes` to 127.0.0.1:port and collects everything until the server closes (or `timeoutMs`). With `halfClose`
- * the client then ends its side ("no more requests"), so a request short of its body is aborted instead of waited on;
- * Node's server also drops pipelined requests it has not started once the client ends, so pipelines keep it open.
+ * Writes `bytes` to 127.0.0.1:port and collects everything until the server closes (or `timeoutMs`); requests carry
+ * `Connection: close`, so the server closes after answering. With `halfClose` the client also ends its side.
  */
-export function sendRaw(port: number, bytes: Buffer, { timeoutMs = 5_000, halfClose = true } = {}): Promise<RawAnswer> {
+export function sendRaw(port: number, bytes: Buffer, { timeoutMs = 5_000, halfClose = false } = {}): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let timedOut = false;
@@ -94,6 +98,12 @@ const traversalPaths = [
   '/supervisor/ui/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
   '/supervisor/ui/..%2f..%2f..%2fpackage.json',
   '/supervisor/ui/..%5c..%5c..%5cetc%5cpasswd',
+  '/supervisor/ui/assets/../../../../etc/passwd',
+  '/supervisor/ui/assets/..%2f..%2f..%2f..%2fpackage.json',
+  '/supervisor/ui/assets/%2e%2e/%2e%2e/%2e%2e/package.json',
+  '/supervisor/ui/assets/....//....//package.json',
+  '/supervisor/ui/assets/.hidden',
+  '/supervisor/ui/assets/%00',
   '/supervisor/ui/%252e%252e/%252e%252e/etc/passwd',
   '/supervisor/ui/.%00./etc/passwd',
   '/supervisor/ui/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd',
@@ -342,6 +352,7 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
     bytes: requestBytes('PUT', '/supervisor/config', headers, body),
     mustBeRefused: true,
     mayGoUnanswered: true,
+    halfClose: true,
   };
 }
 

@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultUiAssetsDir } from '../../../src/http/ui.routes.js';
 import { groupMembers } from '../../../src/lifecycle/process-group.js';
 import { truthfulStatus } from '../../support/fault-checks.js';
 import { makeCase, pipelined, sendRaw, type FuzzCase, type RawAnswer } from '../../support/http-fuzz.js';
@@ -10,11 +12,14 @@ import { startHarness, type Harness } from '../../support/supervisor-harness.js'
 const requestCount = 1_000;
 const concurrency = 8;
 const secret = 'sk-ant-api03-FUZZSECRETFUZZSECRET';
+const uiBuilt = existsSync(join(defaultUiAssetsDir(), 'index.html'));
 
 /** Why an answer is wrong for its case, or null when it is fine. */
 function judge(c: FuzzCase, statuses: number[], index: number, answer: RawAnswer): string | null {
   const status = statuses[index];
   if (status === undefined) return c.mayGoUnanswered ? null : `no answer${answer.timedOut ? ' (timed out)' : ''}`;
+  // The one 5xx by design: the UI pages answer 503 "not built" while dist/ui is missing (npm test does not build it).
+  if (status === 503 && !uiBuilt && /\/supervisor\/ui/i.test(c.label)) return null;
   if (status >= 500) return `answered ${status}`;
   if (c.mustBeRefused && (status < 400 || status > 499)) return `answered ${status} to a request that must be refused`;
   return null;
@@ -59,10 +64,11 @@ describe('faults: random and malformed HTTP requests', () => {
       while (next < cases.length) {
         const i = next++;
         const c = cases[i] as FuzzCase;
-        const answer = await sendRaw(h?.sup.port ?? 0, c.bytes, { halfClose: c.parts === undefined });
+        const answer = await sendRaw(h?.sup.port ?? 0, c.bytes, { halfClose: c.halfClose === true });
         for (const status of answer.statuses.length > 0 ? answer.statuses : ['none']) seen.set(String(status), (seen.get(String(status)) ?? 0) + 1);
         const problems = (c.parts ?? [c]).map((part, k) => judge(part, answer.statuses, k, answer)).filter((p) => p !== null);
         if (answer.text.includes('root:x:0:0')) problems.push('served /etc/passwd');
+        if (answer.text.includes('"devDependencies"')) problems.push('served package.json');
         if (answer.text.includes('FUZZSECRET')) problems.push('leaked the api_key');
         if (/\n\s+at .+\.(js|ts):\d+/.test(answer.text)) problems.push('leaked a stack trace');
         if (problems.length > 0) failures.push(`#${i} ${c.label}: ${problems.join('; ')} [statuses ${answer.statuses.join(',')}]`);
