@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isErrno } from '../config/config-file.js';
 
 /** What the pid file records about the server we started, enough to recognise it again after our own crash. */
 export interface PidRecord {
@@ -40,7 +41,31 @@ export function readPidFile(path: string): PidRecord | null {
   }
 }
 
-/** Removes the pid file if present. */
-export function removePidFile(path: string): void {
-  rmSync(path, { force: true });
+/**
+ * Removes the pid file if present; false when it could not be removed. Never throws: it runs in exit handlers, and
+ * a pid file left behind (its folder turned read-only) is recognised as stale by the next supervisor anyway.
+ */
+export function removePidFile(path: string): boolean {
+  try {
+    rmSync(path, { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a pid file cannot be written at `path` (a trial temp file is created and removed), or null when it can. */
+export function pidFileProblem(path: string): string | null {
+  const trial = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(trial, '', { mode: 0o600 });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    rmSync(trial, { force: true });
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) return (error as Error).message;
+  }
+  return null;
 }

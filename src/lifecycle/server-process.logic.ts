@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { ProcessCommand, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
-import { readPidFile, removePidFile, writePidFile } from './pid-file.js';
+import { pidFileProblem, readPidFile, removePidFile, writePidFile } from './pid-file.js';
 import { portInUse } from './port-check.js';
 import { groupMembers, isAlive, readProcStat, signalGroup } from './process-group.js';
 
@@ -106,6 +106,12 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       } catch (error) {
         return fail('ERR_LOG_UNAVAILABLE', `cannot open the server log ${files.logPath}: ${(error as Error).message}`);
       }
+      // Without a pid file a supervisor restarted after a crash could not adopt the server and would start a second one.
+      const pidProblem = pidFileProblem(files.pidPath);
+      if (pidProblem) {
+        closeSync(fd);
+        return fail('ERR_LOG_UNAVAILABLE', `cannot write the pid file ${files.pidPath}: ${pidProblem}`);
+      }
       const [file, ...args] = server.command;
       if (!file) {
         closeSync(fd);
@@ -133,14 +139,19 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
         pid = child.pid ?? null;
         pgid = pid;
         if (pid === null || files === null) return;
-        writePidFile(files.pidPath, {
-          pid,
-          pgid: pid,
-          startedAt: deps.now(),
-          startTicks: readProcStat(pid)?.startTicks ?? null,
-          command: server.command,
-          supervisorPid: process.pid,
-        });
+        try {
+          writePidFile(files.pidPath, {
+            pid,
+            pgid: pid,
+            startedAt: deps.now(),
+            startTicks: readProcStat(pid)?.startTicks ?? null,
+            command: server.command,
+            supervisorPid: process.pid,
+          });
+        } catch (error) {
+          // The folder turned unwritable since the check above: the server runs, only adoption after a crash is lost.
+          separator(files.logPath, `pid file not written: ${(error as Error).message}`, deps.now());
+        }
         separator(files.logPath, `server started pid ${pid}`, deps.now());
         send({ type: 'process.spawned', pid, pgid: pid, at: deps.now() });
         if (terminating) signal('SIGTERM');
