@@ -11,7 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, 'test/bench');
 const resultsPath = join(benchDir, 'RESULTS.md');
 // Fixed order: the sections of RESULTS.md follow it.
-const order = ['crash-recovery', 'manual-restart', 'memory', 'throughput'];
+const order = ['crash-recovery', 'manual-restart', 'memory', 'throughput', 'models'];
 
 const available = readdirSync(benchDir)
   .filter((f) => f.endsWith('.bench.mjs'))
@@ -54,7 +54,8 @@ function machine() {
 }
 
 /**
- * Runs one benchmark file; resolves with its section, or a note saying it failed.
+ * Runs one benchmark file; resolves with its section. A benchmark that writes no section (one that only prints, like
+ * models.bench.mjs) gets its printed output as the section, verbatim.
  * @param {string} name
  * @returns {Promise<string>}
  */
@@ -66,11 +67,19 @@ function runOne(name) {
   return new Promise((resolveSection) => {
     const child = spawn(process.execPath, [join(benchDir, `${name}.bench.mjs`)], {
       cwd: root,
-      stdio: 'inherit',
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, BENCH_SECTION_OUT: out },
     });
-    child.once('exit', (code, signal) => {
-      const section = existsSync(out) ? readFileSync(out, 'utf8').trim() : `## ${name}\n\nThis benchmark failed (${signal ?? `exit code ${code}`}); see its output.`;
+    let printed = '';
+    child.stdout.on('data', (chunk) => {
+      printed += chunk;
+      process.stdout.write(chunk);
+    });
+    child.once('close', (code, signal) => {
+      let section;
+      if (code !== 0) section = `## ${name}\n\nThis benchmark failed (${signal ?? `exit code ${code}`}); see its output.`;
+      else if (existsSync(out)) section = readFileSync(out, 'utf8').trim();
+      else section = `## ${name}\n\nOutput of \`test/bench/${name}.bench.mjs\`:\n\n\`\`\`\n${printed.trim()}\n\`\`\``;
       rmSync(tmp, { recursive: true, force: true });
       if (code !== 0) process.exitCode = 1;
       resolveSection(`${section}\n\n_Run ${started}._`);
