@@ -1,4 +1,4 @@
-import { familyLabel, formatBytes, formatDuration, formatUptime, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
+import { familyLabel, formatBytes, formatDuration, formatUptime, formatVersion, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
 import { activePaths, formatStateValue, parseEvent, parseSnapshot, topLevelState } from '../../../../src/ui/app/inspection.js';
 
 describe('format', () => {
@@ -17,6 +17,15 @@ describe('format', () => {
   it('writes uptime as "Up 5m", and nothing without one', () => {
     expect(formatUptime(300)).toBe('Up 5m');
     expect(formatUptime(null)).toBeNull();
+  });
+
+  it.each([
+    ['0.1.0', 'v0.1.0'],
+    ['v2.4.1', 'v2.4.1'],
+    ['demo-1.0.0', 'demo-1.0.0'],
+    ['fixture-1', 'fixture-1'],
+  ])('shows version %s as %s (a "v" only before a number)', (version, text) => {
+    expect(formatVersion(version)).toBe(text);
   });
 
   it('formats bytes, family names, timestamps and strips terminal colours', () => {
