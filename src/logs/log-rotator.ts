@@ -31,6 +31,9 @@ export interface LogRotator {
 }
 
 const COPY_CHUNK = 1024 * 1024;
+// The synchronous final phase copies at most about this much (plus what is appended during the last async pass).
+const SYNC_TAIL_BYTES = 256 * 1024;
+const MAX_ASYNC_PASSES = 4;
 
 /** Creates the rotator; `settings` is called on every check so edits to config.yaml apply without a restart. */
 export function createLogRotator(settings: () => LogRotationSettings, hooks: { onError?(error: unknown): void } = {}): LogRotator {
@@ -77,9 +80,16 @@ async function rotateNow({ logPath, backups }: LogRotationSettings): Promise<Rot
   const temp = `${backupPath(logPath, 1)}.tmp`;
   let target: FileHandle | null = null;
   try {
-    if ((await source.stat()).size === 0) return null;
+    let size = (await source.stat()).size;
+    if (size === 0) return null;
     target = backups > 0 ? await open(temp, 'w', 0o600) : null;
-    let copied = await copyAsync(source, target);
+    // Bulk copy up to sizes seen at the start of each pass (a busy writer would keep "the end" moving away), a few
+    // passes while the rest is large, so the synchronous final phase has little left to copy.
+    let copied = 0;
+    for (let pass = 0; pass < MAX_ASYNC_PASSES && size - copied > SYNC_TAIL_BYTES; pass += 1) {
+      copied = await copyAsync(source, target, copied, size);
+      size = (await source.stat()).size;
+    }
     if (target) await target.sync();
     // Final phase, synchronous: the only bytes that can be lost are those appended between the last read (which saw
     // the end) and ftruncate, a window of one system call.
@@ -100,15 +110,17 @@ async function rotateNow({ logPath, backups }: LogRotationSettings): Promise<Rot
   }
 }
 
-async function copyAsync(source: FileHandle, target: FileHandle | null): Promise<number> {
+// Copies source bytes [from, to) (fewer if the file is shorter); returns the position reached.
+async function copyAsync(source: FileHandle, target: FileHandle | null, from: number, to: number): Promise<number> {
   const buffer = Buffer.allocUnsafe(COPY_CHUNK);
-  let at = 0;
-  for (;;) {
-    const { bytesRead } = await source.read(buffer, 0, buffer.length, at);
+  let at = from;
+  while (at < to) {
+    const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, to - at), at);
     if (bytesRead === 0) return at;
     if (target) await target.write(buffer, 0, bytesRead);
     at += bytesRead;
   }
+  return at;
 }
 
 // Copies source bytes from `position` to the end seen now; returns the new position.
