@@ -142,7 +142,6 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
     }
     res.end();
     timers.end = setTimeout(() => res.destroy(), END_GRACE_MS);
-    timers.end.unref();
   };
 
   // After each write: over the cap = drop now; over the socket's high-water mark = the client has drainTimeoutMs.
@@ -154,7 +153,6 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
     if (!res.writableNeedDrain) return true;
     if (!timers.drain) {
       timers.drain = setTimeout(() => close('slow'), settings.drainTimeoutMs);
-      timers.drain.unref();
     }
     return false;
   };
@@ -204,7 +202,6 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
       if (closed || res.destroyed) finish();
       else {
         timers.heartbeat = setInterval(() => stream.comment('ping'), settings.heartbeatMs);
-        timers.heartbeat.unref();
       }
       resolve(stream);
     });

@@ -25,7 +25,7 @@ export function watchLogChanges(logPath: string, pollMs: number): ChangeSignal {
   // fs.watch is fast but not guaranteed (network file systems, a folder created later): the poll covers for it.
   let watcher: FSWatcher | null = null;
   try {
-    watcher = watch(dirname(logPath), { persistent: false }, (_event, file) => {
+    watcher = watch(dirname(logPath), (_event, file) => {
       if (file === null || String(file).startsWith(name)) notify();
     });
     watcher.on('error', () => {
@@ -35,8 +35,8 @@ export function watchLogChanges(logPath: string, pollMs: number): ChangeSignal {
   } catch {
     watcher = null;
   }
+  // Watcher and timer stay ref'd on purpose: a follower left open is then a visible leak, not a silent one.
   const poll = setInterval(notify, pollMs);
-  poll.unref();
 
   return {
     next() {
