@@ -124,7 +124,10 @@ export class LogFollower {
   private recover(layout: LogLayout): LogLine[] {
     const place = this.place;
     const moved = place ? layout.segments.find((s) => s.ino === place.ino && s.path !== place.path) : undefined;
-    if (place && moved && preadFile(moved.path, place.filePos - this.tail.length, this.tail.length).equals(this.tail)) {
+    // The fingerprint may reach back into the previous file: compare only the part that lies in this one.
+    const n = place ? Math.min(this.tail.length, place.filePos) : 0;
+    const tailHere = this.tail.subarray(this.tail.length - n);
+    if (place && moved && preadFile(moved.path, place.filePos - n, n).equals(tailHere)) {
       // Renamed by someone else while a writer may still append to it: finish it before moving on.
       this.draining = { path: moved.path, filePos: place.filePos };
       this.place = null;

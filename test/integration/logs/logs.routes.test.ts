@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, truncateSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, truncateSync } from 'node:fs';
 import { createLogRotator } from '../../../src/logs/log-rotator.js';
 import { startLogsApp, type LogsApp } from '../../support/logs-app.js';
 import { startLogWriter, type LogWriter } from '../../support/log-writer.js';
@@ -153,6 +153,32 @@ describe('GET /supervisor/logs', () => {
       }
       expect(client.json<LineEvent>().slice(4).map((e) => e.line)).toEqual([
         'old 4',
+        'late line into the renamed file',
+        'first line of the new file',
+      ]);
+    });
+
+    it('drains a renamed file even when an outside rotation also deleted the backup its offsets were based on', async () => {
+      // Our rotation first, so offsets rest on server.log.1 and server.log.offset; then a logrotate-style "rotate 1":
+      // server.log.1 deleted, server.log renamed to server.log.1, a new server.log created.
+      await writer.burst(40, 'gen1', 100);
+      await createLogRotator(() => ({ logPath: app.logPath, maxBytes: 1, backups: 3 })).rotate();
+      await writer.burst(3, 'gen2');
+      const client = await open('lines=2');
+      await waitFor(() => client.events.length === 2);
+      rmSync(`${app.logPath}.1`);
+      renameSync(app.logPath, `${app.logPath}.1`);
+      await writer.write('late line into the renamed file\n');
+      const fresh = startLogWriter(app.logPath);
+      try {
+        await fresh.write('first line of the new file\n');
+        await waitFor(() => client.events.length === 4);
+      } finally {
+        await fresh.stop();
+      }
+      expect(client.json<LineEvent>().map((e) => e.line)).toEqual([
+        'gen2 1',
+        'gen2 2',
         'late line into the renamed file',
         'first line of the new file',
       ]);
