@@ -54,7 +54,8 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
   return router;
 }
 
-// One event per line, paced by the client: the next chunk is read only when the previous one has been taken.
+// One event per line, one write per chunk read, paced by the client: the next chunk is read only once the
+// previous one has been taken.
 async function streamLogLines(stream: SseStream, query: LogsQuery, deps: LogsRouterDeps): Promise<void> {
   const logPath = deps.logPath();
   const redactor = currentRedactor(deps);
@@ -72,10 +73,9 @@ async function streamLogLines(stream: SseStream, query: LogsQuery, deps: LogsRou
     try {
       for await (const batch of source.follower.batches()) {
         const redact = redactor();
-        for (const line of batch) {
-          if (!stream.send({ id: String(line.end), data: { line: redact(line.text) } })) await stream.drained();
-          if (stream.closed) return;
-        }
+        const events = batch.map((line) => ({ id: String(line.end), data: { line: redact(line.text) } }));
+        if (!stream.sendMany(events)) await stream.drained();
+        if (stream.closed) return;
       }
     } finally {
       stopFollowing();
