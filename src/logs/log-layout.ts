@@ -36,12 +36,23 @@ export function backupPath(logPath: string, n: number): string {
   return `${logPath}.${n}`;
 }
 
+// Followers read the base on every wake-up: a stat tells whether the file (replaced by rename on each write) changed.
+const baseCache = new Map<string, { key: string; base: number }>();
+
 /** Reads the stream offset of server.log's first byte (0 before the first rotation). */
 export function readBase(logPath: string): number {
+  const file = offsetFilePath(logPath);
   try {
-    const value = Number(readFileSync(offsetFilePath(logPath), 'utf8').trim());
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+    const stat = statSync(file);
+    const key = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    const hit = baseCache.get(file);
+    if (hit && hit.key === key) return hit.base;
+    const value = Number(readFileSync(file, 'utf8').trim());
+    const base = Number.isSafeInteger(value) && value >= 0 ? value : 0;
+    baseCache.set(file, { key, base });
+    return base;
   } catch (error) {
+    baseCache.delete(file);
     if (isErrno(error, 'ENOENT')) return 0;
     throw error;
   }

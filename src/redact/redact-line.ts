@@ -22,6 +22,9 @@ const patterns: readonly RegExp[] = [
   /()\bpara_[A-Za-z0-9_-]{8,}/g,
 ];
 
+// Cheap first look: a line with none of these words cannot match any pattern above (most lines), so skip them.
+const mightHoldSecret = /token|key|secret|passw|credential|bearer|authorization|sk-ant-|para_/i;
+
 /** A function that redacts one log line. */
 export type LineRedactor = (line: string) => string;
 
@@ -30,6 +33,7 @@ export function createLineRedactor(secrets: readonly string[] = []): LineRedacto
   const exact = exactSecretsPattern(secrets);
   return (line) => {
     let out = exact ? line.replace(exact, REDACTED) : line;
+    if (!mightHoldSecret.test(out)) return out;
     for (const pattern of patterns) out = out.replace(pattern, (_match, keep: string) => `${keep}${REDACTED}`);
     return out;
   };
