@@ -60,13 +60,21 @@ export class LogFollower {
       for (;;) {
         if (this.signal) await this.signal.next();
         if (this.closed) return;
-        const jumped = this.revalidate();
-        if (jumped.length > 0) yield jumped;
+        // One stat of the files per wake-up and per batch handed out (bytes appended after it wake us again).
+        let layout = readLayout(this.options.logPath);
+        const jumped = this.revalidate(layout);
+        if (jumped.length > 0) {
+          yield jumped;
+          layout = readLayout(this.options.logPath);
+        }
         for (;;) {
-          const lines = this.step();
+          const lines = this.step(layout);
           if (lines === null) break;
-          if (lines.length > 0) yield lines;
-          if (this.closed) return;
+          if (lines.length > 0) {
+            yield lines;
+            if (this.closed) return;
+            layout = readLayout(this.options.logPath);
+          }
         }
         if (until !== undefined) {
           const rest = this.splitter.flush();
@@ -80,8 +88,7 @@ export class LogFollower {
   }
 
   // One bounded read at the current position; null when there is nothing more to read now.
-  private step(): LogLine[] | null {
-    const layout = readLayout(this.options.logPath);
+  private step(layout: LogLayout): LogLine[] | null {
     if (this.draining) return this.stepDraining(layout);
     const at = this.splitter.position;
     const limit = this.options.until === undefined ? this.chunkBytes : Math.min(this.chunkBytes, this.options.until - at);
@@ -102,6 +109,8 @@ export class LogFollower {
     if (!draining) return null;
     const bytes = preadFile(draining.path, draining.filePos, this.chunkBytes);
     if (bytes.length === 0) {
+      // Its writer may still append to it until the new file has begun; only then does the stream move on.
+      if (!layout.live || layout.live.end === layout.live.start) return null;
       this.draining = null;
       return this.jump(layout.live?.start ?? layout.base);
     }
@@ -111,14 +120,15 @@ export class LogFollower {
   }
 
   // On each wake: are the bytes before our position still the ones we read? If not, the file changed under us.
-  private revalidate(): LogLine[] {
+  private revalidate(layout: LogLayout): LogLine[] {
     if (this.draining) return [];
-    const layout = readLayout(this.options.logPath);
     const at = this.splitter.position;
     if (at > layoutEnd(layout)) return this.recover(layout);
-    if (this.tail.length === 0) return [];
-    const before = readRange(layout, at - this.tail.length, at);
-    return before.equals(this.tail) ? [] : this.recover(layout);
+    // Only the remembered bytes still on disk can be compared (an older backup may have been deleted meanwhile).
+    const from = Math.max(layoutStart(layout), at - this.tail.length);
+    if (from >= at) return [];
+    const before = readRange(layout, from, at);
+    return before.equals(this.tail.subarray(this.tail.length - (at - from))) ? [] : this.recover(layout);
   }
 
   private recover(layout: LogLayout): LogLine[] {
