@@ -22,21 +22,29 @@ export function watchLogChanges(logPath: string, pollMs: number): ChangeSignal {
     resolve?.();
   };
 
-  // fs.watch is fast but not guaranteed (network file systems, a folder created later): the poll covers for it.
+  // fs.watch is fast but not guaranteed (network file systems, a folder created later): the poll covers for it, and
+  // retries the watch while there is none (the folder may appear once the server first starts).
   let watcher: FSWatcher | null = null;
-  try {
-    watcher = watch(dirname(logPath), (_event, file) => {
-      if (file === null || String(file).startsWith(name)) notify();
-    });
-    watcher.on('error', () => {
-      watcher?.close();
+  const startWatching = (): void => {
+    try {
+      const current = watch(dirname(logPath), (_event, file) => {
+        if (file === null || String(file).startsWith(name)) notify();
+      });
+      current.on('error', () => {
+        current.close();
+        if (watcher === current) watcher = null;
+      });
+      watcher = current;
+    } catch {
       watcher = null;
-    });
-  } catch {
-    watcher = null;
-  }
+    }
+  };
+  startWatching();
   // Watcher and timer stay ref'd on purpose: a follower left open is then a visible leak, not a silent one.
-  const poll = setInterval(notify, pollMs);
+  const poll = setInterval(() => {
+    if (!watcher && !closed) startWatching();
+    notify();
+  }, pollMs);
 
   return {
     next() {
