@@ -145,6 +145,17 @@ describe('src/http/sse', () => {
       });
     });
 
+    it('ends following clients at shutdown (hub.closeAll) and releases their followers', async () => {
+      app = await startLogsApp();
+      writer = startLogWriter(app.logPath);
+      await writer.burst(3);
+      const clients = await Promise.all([1, 2, 3].map(() => openSse(app.logsUrl('lines=1'))));
+      await waitFor(() => clients.every((c) => c.events.length === 1));
+      expect(app.hub.closeAll()).toBe(3);
+      await waitFor(() => clients.every((c) => c.ended), 5_000, 'clients see the end');
+      await waitFor(() => app.hub.size === 0 && !process.getActiveResourcesInfo().includes('FSEventWrap'), 5_000, 'watchers released');
+    });
+
     it('drops a follower whose socket is paused once it stops draining, with a bounded send buffer', async () => {
       app = await startLogsApp({ drainTimeoutMs: 300, maxBufferedBytes: 1024 * 1024 });
       writer = startLogWriter(app.logPath);
