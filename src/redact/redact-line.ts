@@ -4,22 +4,27 @@ export const REDACTED = '[REDACTED]';
 // Configured secrets shorter than this are not matched verbatim: they would blank out ordinary words.
 const MIN_SECRET_LENGTH = 6;
 
-// Names that mark the value after them as a secret (`ANTHROPIC_API_KEY=`, `"access_token": `, `Password: `).
-const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:token|key|secret|password|passwd|credentials?)`;
+// Names ending in these words mark the value after them as a secret (`ANTHROPIC_API_KEY=`, `"access_token": `).
+const NAME_END = String.raw`(?:token|key|secret|passw(?:or)?d|credentials?)`;
+// A value: quoted (to its closing quote, or to the end of the line if there is none) or up to a delimiter.
+// Every character has exactly one way to match, so no input can make these patterns backtrack badly.
+const VALUE = String.raw`(?:"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s,;&"'}\]]+)`;
 
-// Each pattern keeps its first group (the name and separator) and replaces the rest with REDACTED.
+// Each pattern matches only the secret itself; what precedes it is checked by a bounded lookbehind, never rescanned.
 const patterns: readonly RegExp[] = [
-  // JSON form: "api_key": "value" (also single quotes); the value may hold escaped quotes.
-  new RegExp(String.raw`((["'])${SECRET_NAME}\2\s*:\s*)(["'])(?:\\.|(?!\3).)*\3`, 'gi'),
-  // NAME=value and NAME: value, value quoted or up to whitespace / , ; & (env dumps, query strings, YAML).
-  new RegExp(String.raw`(\b${SECRET_NAME}\b["']?\s*(?:=|:\s)\s*)(?:"(?:\\.|[^"])*"|'[^']*'|[^\s,;&"'}]+)`, 'gi'),
-  // HTTP auth headers and their values: Authorization: Bearer xxx.
-  /(\bauthorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[A-Za-z0-9._~+/=-]+/gi,
-  /(\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi,
+  // JSON / dict form: "api_key": "value", 'refresh_token': 'value'.
+  new RegExp(String.raw`(?<=${NAME_END}["'][ \t]{0,8}:[ \t]{0,8})${VALUE}`, 'gi'),
+  // NAME=value (env dumps, query strings, flags), value quoted or bare.
+  new RegExp(String.raw`(?<=${NAME_END}["']?[ \t]{0,8}=[ \t]{0,8})${VALUE}`, 'gi'),
+  // name: value (YAML, headers); a space after the colon, so "token:abc" in a URL-ish word is left alone.
+  new RegExp(String.raw`(?<=${NAME_END}:[ \t]{1,8})${VALUE}`, 'gi'),
+  // HTTP auth headers: Authorization: Bearer|Basic|Token <credential>.
+  /(?<=\bauthorization["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?:bearer|basic|token)[ \t]{1,8})[A-Za-z0-9._~+/=-]+/gi,
+  /(?<=\bbearer[ \t]{1,8})[A-Za-z0-9._~+/-]{16,}=*/gi,
   // Anthropic keys and OAuth tokens (sk-ant-api03-…, sk-ant-oat01-…) wherever they appear.
-  /()\bsk-ant-[A-Za-z0-9_-]+/g,
+  /\bsk-ant-[A-Za-z0-9_-]+/g,
   // Parachute tokens (para_…).
-  /()\bpara_[A-Za-z0-9_-]{8,}/g,
+  /\bpara_[A-Za-z0-9_-]{8,}/g,
 ];
 
 // Cheap first look: a line with none of these words cannot match any pattern above (most lines), so skip them.
@@ -34,7 +39,7 @@ export function createLineRedactor(secrets: readonly string[] = []): LineRedacto
   return (line) => {
     let out = exact ? line.replace(exact, REDACTED) : line;
     if (!mightHoldSecret.test(out)) return out;
-    for (const pattern of patterns) out = out.replace(pattern, (_match, keep: string) => `${keep}${REDACTED}`);
+    for (const pattern of patterns) out = out.replace(pattern, REDACTED);
     return out;
   };
 }

@@ -43,4 +43,24 @@ describe('redactLine', () => {
   it('treats configured values as text, not as patterns', () => {
     expect(redactLine('a.b*c+d?(e) and aXbbbc+d', ['a.b*c+d?(e)'])).toBe(`${REDACTED} and aXbbbc+d`);
   });
+
+  it('redacts an unterminated quoted value to the end of the line', () => {
+    expect(redactLine('API_KEY="abc def')).toBe(`API_KEY=${REDACTED}`);
+  });
+
+  // A log line is untrusted input: no shape of it may make a pattern backtrack (a 64 KiB line once took seconds).
+  it.each([
+    ['dashes', 'a-'.repeat(32_768) + ' key'],
+    ['dots', 'a.'.repeat(32_768) + 'x key'],
+    ['backslashes after a JSON name', '{"token": "' + '\\'.repeat(30_000)],
+    ['backslashes after NAME=', 'TOKEN="' + '\\'.repeat(30_000)],
+    ['spaces before =', 'token' + ' '.repeat(65_536) + '= x'],
+    ['many separators', 'key= '.repeat(13_000)],
+    ['many quoted names', '"key":'.repeat(10_000)],
+    ['many bearers', 'authorization: bearer '.repeat(3_000)],
+  ])('stays linear on a pathological 64 KiB line (%s)', (_name, line) => {
+    const started = process.hrtime.bigint();
+    redactLine(line, ['configured-secret']);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+  });
 });
