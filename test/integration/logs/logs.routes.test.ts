@@ -47,7 +47,7 @@ describe('GET /supervisor/logs', () => {
     it('sends exactly the last N lines, in order, each with the byte offset after it, then ends (follow=false)', async () => {
       await writer.burst(200, 'line', 1500); // ~300 KB: the backward scan crosses several 64 KiB chunks
       const client = await open('lines=50&follow=false');
-      await waitFor(() => client.ended, 5_000, 'stream end');
+      await waitFor('stream end', () => client.ended, { timeoutMs: 5_000 });
       const expected = linesWithOffsets(readFileSync(app.logPath, 'utf8')).slice(-50);
       expect(received(client)).toEqual(expected);
       expect(expected[0]?.line).toMatch(/^line 150 /);
@@ -56,29 +56,29 @@ describe('GET /supervisor/logs', () => {
     it('defaults to 50 lines, sends every line when the file has fewer, and nothing for lines=0', async () => {
       await writer.burst(120);
       const byDefault = await open('follow=false');
-      await waitFor(() => byDefault.ended);
+      await waitFor('byDefault.ended', () => byDefault.ended);
       expect(byDefault.json<LineEvent>().map((e) => e.line)).toEqual(Array.from({ length: 50 }, (_, i) => `line ${70 + i}`));
 
       const many = await open('lines=10000&follow=false');
-      await waitFor(() => many.ended);
+      await waitFor('many.ended', () => many.ended);
       expect(many.events).toHaveLength(120);
 
       const none = await open('lines=0&follow=false');
-      await waitFor(() => none.ended);
+      await waitFor('none.ended', () => none.ended);
       expect(none.events).toHaveLength(0);
     });
 
     it('includes an unfinished last line in a one-shot read, but holds it back when following until its newline comes', async () => {
       await writer.write('one\ntwo\nhalf a li');
       const once = await open('lines=2&follow=false');
-      await waitFor(() => once.ended);
+      await waitFor('once.ended', () => once.ended);
       expect(once.json<LineEvent>().map((e) => e.line)).toEqual(['two', 'half a li']);
 
       const following = await open('lines=2');
-      await waitFor(() => following.events.length === 2);
+      await waitFor('following.events.length === 2', () => following.events.length === 2);
       expect(following.json<LineEvent>().map((e) => e.line)).toEqual(['one', 'two']);
       await writer.write('ne\n');
-      await waitFor(() => following.events.length === 3);
+      await waitFor('following.events.length === 3', () => following.events.length === 3);
       expect(following.json<LineEvent>()[2]).toEqual({ line: 'half a line' });
       expect(Number(following.events[2]?.id)).toBe(readFileSync(app.logPath).length);
     });
@@ -88,27 +88,27 @@ describe('GET /supervisor/logs', () => {
     it('delivers a line appended by the server process to a following client, with stdout and stderr both in the file', async () => {
       await writer.burst(10);
       const client = await open('lines=3');
-      await waitFor(() => client.events.length === 3);
+      await waitFor('client.events.length === 3', () => client.events.length === 3);
       await writer.write('hello from stdout\n');
       await writer.write('hello from stderr\n', 2);
-      await waitFor(() => client.events.length === 5);
+      await waitFor('client.events.length === 5', () => client.events.length === 5);
       expect(received(client).slice(3)).toEqual(linesWithOffsets(readFileSync(app.logPath, 'utf8')).slice(-2));
     });
 
     it('resumes after a reconnect with Last-Event-ID with no gap and no duplicate', async () => {
       await writer.burst(20, 'before');
       const first = await open('lines=5');
-      await waitFor(() => first.events.length === 5);
+      await waitFor('first.events.length === 5', () => first.events.length === 5);
       await writer.burst(3, 'seen');
-      await waitFor(() => first.events.length === 8);
+      await waitFor('first.events.length === 8', () => first.events.length === 8);
       first.close();
-      await waitFor(() => app.hub.size === 0, 5_000, 'server noticed the disconnect');
+      await waitFor('server noticed the disconnect', () => app.hub.size === 0, { timeoutMs: 5_000 });
       await writer.burst(7, 'missed');
 
       const second = await open('lines=50', { 'last-event-id': first.lastEventId ?? '' });
-      await waitFor(() => second.events.length === 7);
+      await waitFor('second.events.length === 7', () => second.events.length === 7);
       await writer.write('live after resume\n');
-      await waitFor(() => second.events.length === 8);
+      await waitFor('second.events.length === 8', () => second.events.length === 8);
       const all = linesWithOffsets(readFileSync(app.logPath, 'utf8'));
       expect([...received(first), ...received(second)]).toEqual(all.slice(-16));
     });
@@ -117,9 +117,9 @@ describe('GET /supervisor/logs', () => {
       const rotator = createLogRotator(() => ({ logPath: app.logPath, maxBytes: 1, backups: 3 }));
       await writer.burst(30, 'gen1');
       const follower = await open('lines=5');
-      await waitFor(() => follower.events.length === 5);
+      await waitFor('follower.events.length === 5', () => follower.events.length === 5);
       const idle = await open('lines=2');
-      await waitFor(() => idle.events.length === 2);
+      await waitFor('idle.events.length === 2', () => idle.events.length === 2);
       idle.close();
 
       await writer.burst(10, 'gen1-late');
@@ -127,27 +127,27 @@ describe('GET /supervisor/logs', () => {
       expect(await rotator.rotate()).toEqual({ bytes: Buffer.byteLength(before), base: Buffer.byteLength(before) });
       expect(readFileSync(`${app.logPath}.1`, 'utf8')).toBe(before);
       await writer.burst(10, 'gen2');
-      await waitFor(() => follower.events.length === 25, 5_000, 'all lines through the rotation');
+      await waitFor('all lines through the rotation', () => follower.events.length === 25, { timeoutMs: 5_000 });
 
       const stream = linesWithOffsets(before + readFileSync(app.logPath, 'utf8'));
       expect(received(follower)).toEqual(stream.slice(-25));
       // Offsets keep growing across the rotation, so a Last-Event-ID from before it still names the same line.
       const resumed = await open('lines=50', { 'last-event-id': idle.lastEventId ?? '' });
-      await waitFor(() => resumed.events.length === 20);
+      await waitFor('resumed.events.length === 20', () => resumed.events.length === 20);
       expect(received(resumed)).toEqual(stream.slice(-20));
     });
 
     it('follows an outside rename rotation (inode change): drains the renamed file, then reads the new one', async () => {
       await writer.burst(5, 'old');
       const client = await open('lines=5');
-      await waitFor(() => client.events.length === 5);
+      await waitFor('client.events.length === 5', () => client.events.length === 5);
       renameSync(app.logPath, `${app.logPath}.1`);
       await writer.write('late line into the renamed file\n'); // the old fd still points at it
-      await waitFor(() => client.events.length === 6);
+      await waitFor('client.events.length === 6', () => client.events.length === 6);
       const fresh = startLogWriter(app.logPath);
       try {
         await fresh.write('first line of the new file\n');
-        await waitFor(() => client.events.length === 7);
+        await waitFor('client.events.length === 7', () => client.events.length === 7);
       } finally {
         await fresh.stop();
       }
@@ -165,14 +165,14 @@ describe('GET /supervisor/logs', () => {
       await createLogRotator(() => ({ logPath: app.logPath, maxBytes: 1, backups: 3 })).rotate();
       await writer.burst(3, 'gen2');
       const client = await open('lines=2');
-      await waitFor(() => client.events.length === 2);
+      await waitFor('client.events.length === 2', () => client.events.length === 2);
       rmSync(`${app.logPath}.1`);
       renameSync(app.logPath, `${app.logPath}.1`);
       await writer.write('late line into the renamed file\n');
       const fresh = startLogWriter(app.logPath);
       try {
         await fresh.write('first line of the new file\n');
-        await waitFor(() => client.events.length === 4);
+        await waitFor('client.events.length === 4', () => client.events.length === 4);
       } finally {
         await fresh.stop();
       }
@@ -187,13 +187,13 @@ describe('GET /supervisor/logs', () => {
     it('follows a truncation: lines written after it arrive from the start of the file, once', async () => {
       await writer.burst(10, 'before');
       const client = await open('lines=2');
-      await waitFor(() => client.events.length === 2);
+      await waitFor('client.events.length === 2', () => client.events.length === 2);
       truncateSync(app.logPath, 0);
       await writer.write('after truncation 1\nafter truncation 2\n');
-      await waitFor(() => client.events.length === 4);
+      await waitFor('client.events.length === 4', () => client.events.length === 4);
       expect(client.json<LineEvent>().map((e) => e.line)).toEqual(['before 8', 'before 9', 'after truncation 1', 'after truncation 2']);
       await writer.write('after truncation 3\n');
-      await waitFor(() => client.events.length === 5);
+      await waitFor('client.events.length === 5', () => client.events.length === 5);
       expect(client.json<LineEvent>()[4]).toEqual({ line: 'after truncation 3' });
     });
 
@@ -202,17 +202,17 @@ describe('GET /supervisor/logs', () => {
       const local = await startLogsAppFor(missing);
       try {
         const once = await openSse(local.logsUrl('follow=false'));
-        await waitFor(() => once.ended);
+        await waitFor('once.ended', () => once.ended);
         expect(once.json<{ error: string }>()).toEqual([{ error: expect.stringContaining('Log file not found') }]);
 
         const client = await openSse(local.logsUrl());
         clients.push(client);
-        await waitFor(() => client.events.length === 1);
+        await waitFor('client.events.length === 1', () => client.events.length === 1);
         await import('node:fs').then((fs) => fs.mkdirSync(`${app.dir}/absent`));
         const late = startLogWriter(missing);
         try {
           await late.write('first words\n');
-          await waitFor(() => client.events.length === 2);
+          await waitFor('client.events.length === 2', () => client.events.length === 2);
         } finally {
           await late.stop();
         }
@@ -241,7 +241,7 @@ describe('GET /supervisor/logs', () => {
         ].join('\n') + '\n',
       );
       const client = await open('lines=10&follow=false');
-      await waitFor(() => client.ended);
+      await waitFor('client.ended', () => client.ended);
       for (const secret of [apiKey, oauth, paraToken, configured, 'abc123def456', 's3cr3t', 'k-999', 'api03', 'oat01']) {
         expect(client.raw).not.toContain(secret);
       }
@@ -277,7 +277,7 @@ describe('GET /supervisor/logs', () => {
         expect(client.status).toBe(200);
         expect(client.headers['content-type']).toMatch(/^text\/event-stream/);
         expect(client.headers['cache-control']).toMatch(/no-cache/);
-        await waitFor(() => client.comments.filter((c) => c === 'ping').length >= 2, 5_000, 'two heartbeats');
+        await waitFor('two heartbeats', () => client.comments.filter((c) => c === 'ping').length >= 2, { timeoutMs: 5_000 });
         expect(client.raw).toMatch(/^retry:\d+\n\n/);
         expect(client.raw).toContain('\n: ping\n\n');
       } finally {
