@@ -32,7 +32,7 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
   };
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SseStreamOptions;
 
-  router.get('/supervisor/logs', async (req, res) => {
+  router.get('/supervisor/logs', async (req, res, next) => {
     let query: LogsQuery;
     try {
       query = parseLogsQuery(req.query as Record<string, unknown>);
@@ -44,7 +44,8 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
     try {
       stream = await deps.streams.open(req, res, defined);
     } catch (error) {
-      if (!res.headersSent) sendError(res, error);
+      // Unexpected: the app's error handler decides what to show (the stream never started).
+      if (!res.headersSent) next(error);
       else res.destroy();
       return;
     }
