@@ -14,7 +14,7 @@ import { launchBrowser, newContext, recordTexts, screenshot, waitForSequence, wa
 const apiKey = 'sk-ant-api03-e2e-real-supervisor';
 // A model only the fake Anthropic lists (never in the built-in fallback list), which picky-server.mjs refuses.
 const brokenModel = 'claude-broken-1';
-const configuredModel = 'claude-sonnet-4-5';
+const configuredModel = 'claude-sonnet-5';
 const serverSvg = 'svg.machine-svg[data-actor="server"]';
 
 describe('the pages against the real supervisor', () => {
@@ -136,10 +136,12 @@ describe('the pages against the real supervisor', () => {
     // Fetched from the fake (the page's request filled the cache), not the built-in list.
     expect(models).toMatchObject({ source: expect.stringMatching(/^(anthropic|cache)$/), is_stale: false, error: null });
     expect(anthropic.requests.some((r) => r.path === '/v1/models' && (r.headers['x-api-key'] === apiKey || r.headers['authorization'] === `Bearer ${apiKey}`))).toBe(true);
-    // Every model of the answer is offered, plus the configured alias (not a listed id) as the current one.
+    // Every model of the answer is offered (the latest of each family), the configured one shown as current.
     const offered = await modelOptions(page);
-    expect([...offered].sort()).toEqual([...models.models.map((m: { id: string }) => m.id), configuredModel].sort());
+    expect([...offered].sort()).toEqual(models.models.map((m: { id: string }) => m.id).sort());
+    expect(offered).toContain(configuredModel);
     expect(await page.getByLabel('Default model').inputValue()).toBe(configuredModel);
+    expect(await page.locator('#model-select option:checked').textContent()).toBe('Claude Sonnet 5 (latest, current)');
 
     const chosen = 'claude-opus-5';
     const fileBefore = readFileSync(h!.configPath, 'utf8');
@@ -210,8 +212,11 @@ describe('the pages against the real supervisor', () => {
 
   it('the inspector highlights stopping, starting, running in order during a restart', async () => {
     await startSupervisorWith();
+    // As after the Settings page asked for the models: the model cache is fresh.
+    expect((await h!.get('/supervisor/models')).json.source).toBe('anthropic');
     const page = await open('/supervisor/ui/inspector', 1440, 1000);
     await page.locator(`${serverSvg}[data-active="running"]`).waitFor();
+    await page.locator('svg.machine-svg[data-actor="models"][data-active="fresh"]').waitFor();
     const pidBefore = (await h!.status()).main_server_pid;
     // Every change of the highlighted (current) state boxes of the server machine, from now on.
     await page.evaluate((sel) => {
