@@ -26,11 +26,6 @@ export function formatClock(at: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** A version as the page shows it: "0.1.0" and "v0.1.0" → "v0.1.0"; a version that is not a number ("demo-1.0.0") as is. */
-export function formatVersion(version: string): string {
-  return /^v?\d/.test(version) ? `v${version.replace(/^v/, '')}` : version;
-}
-
 /** A model family as a group heading: "sonnet" → "Sonnet", "claude-2" → "Claude-2". */
 export function familyLabel(family: string): string {
   const trimmed = family.trim();
@@ -59,4 +54,9 @@ const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 /** A log line without terminal escape sequences. */
 export function stripAnsi(line: string): string {
   return line.replace(ansiPattern, '');
+}
+
+/** A version for display: "1.2.3" and "v1.2.3" → "v1.2.3"; a version that is not a number ("demo-1.0.0") as it is. */
+export function formatVersion(version: string): string {
+  return /^v?\d/.test(version) ? `v${version.replace(/^v/, '')}` : version;
 }

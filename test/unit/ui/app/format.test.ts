@@ -19,15 +19,6 @@ describe('format', () => {
     expect(formatUptime(null)).toBeNull();
   });
 
-  it.each([
-    ['0.1.0', 'v0.1.0'],
-    ['v2.4.1', 'v2.4.1'],
-    ['demo-1.0.0', 'demo-1.0.0'],
-    ['fixture-1', 'fixture-1'],
-  ])('shows version %s as %s (a "v" only before a number)', (version, text) => {
-    expect(formatVersion(version)).toBe(text);
-  });
-
   it('formats bytes, family names, timestamps and strips terminal colours', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
@@ -71,5 +62,13 @@ describe('inspection messages', () => {
     expect(formatStateValue({ crashed: 'backoff' })).toBe('crashed.backoff');
     expect(topLevelState({ crashed: 'backoff' })).toBe('crashed');
     expect(topLevelState({ a: 'x', b: 'y' })).toBeNull();
+  });
+});
+
+describe('formatVersion', () => {
+  it('prefixes numeric versions with v once and leaves named ones alone', () => {
+    expect(formatVersion('1.2.3')).toBe('v1.2.3');
+    expect(formatVersion('v1.2.3')).toBe('v1.2.3');
+    expect(formatVersion('demo-1.0.0')).toBe('demo-1.0.0');
   });
 });
