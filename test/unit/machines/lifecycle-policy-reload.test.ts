@@ -1,6 +1,6 @@
 import { assign, createActor, fromCallback, SimulatedClock } from 'xstate';
 import { serverLifecycleMachine } from '../../../machines/server-lifecycle.machine.js';
-import type { LifecyclePolicy, ProbeInput } from '../../../machines/server-lifecycle.types.js';
+import type { LifecyclePolicy, ProbeInput, ServerLifecycleEvent } from '../../../machines/server-lifecycle.types.js';
 import { defaultPolicy } from '../../support/lifecycle-policy.js';
 
 describe('policy reload at each start', () => {
@@ -11,7 +11,7 @@ describe('policy reload at each start', () => {
       actions: { loadPolicy: assign({ policy: () => current }) },
       actors: {
         serverProcess: fromCallback(() => () => undefined),
-        readinessProbe: fromCallback<never, ProbeInput>(({ input }) => {
+        readinessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(({ input }) => {
           probed.push(input);
           return () => undefined;
         }),
