@@ -16,9 +16,13 @@ export function crashesInWindow(crashTimes: readonly number[], at: number, perio
   return crashTimes.filter((t) => t > at - periodMs);
 }
 
-/** The restart delay after the n-th consecutive crash: backoffMs doubling, capped at backoffMaxMs. */
+/**
+ * The restart delay after the n-th consecutive crash: none after the first (a server that was stable comes back at
+ * once), then backoffMs doubling from the second, capped at backoffMaxMs.
+ */
 export function backoffDelay(consecutiveCrashes: number, backoffMs: number, backoffMaxMs: number): number {
-  const exponent = Math.max(consecutiveCrashes - 1, 0);
+  if (consecutiveCrashes <= 1) return 0;
+  const exponent = consecutiveCrashes - 2;
   return Math.min(backoffMs * 2 ** Math.min(exponent, 30), backoffMaxMs);
 }
 

@@ -6,6 +6,9 @@ import { dirname, join } from 'node:path';
 import type { Router } from 'express';
 import { SupervisorError } from './errors.js';
 import { createApp } from './http/app.js';
+import { createSseHub } from './http/sse.js';
+import { serverFiles } from './lifecycle/server-process.logic.js';
+import { createLogRotator } from './logs/log-rotator.js';
 import { MetricsSampler } from './lifecycle/metrics-sampler.js';
 import { createSupervisorSystem, type SupervisorSystem, type SystemOptions } from './system.js';
 import { supervisorVersion } from './version.js';
@@ -18,8 +21,10 @@ export interface SupervisorOptions extends SystemOptions {
   token?: string | null;
   /** Extra routers mounted behind the guard, built from the system (logs, config, models, UI). */
   routers?: (system: SupervisorSystem) => Router[];
-  /** Called on every close, before the server is stopped (e.g. SSE hubs closing their streams). */
+  /** Called on every close, before the server is stopped. */
   onClose?: () => void;
+  /** How often server.log's size is checked for rotation. */
+  rotationIntervalMs?: number;
 }
 
 /** A running supervisor: the actor system behind a listening HTTP server. */
@@ -81,7 +86,14 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   // Bind first: a second supervisor on a taken port must fail before it touches the server process.
   await listen(httpServer, options.port ?? 3334, host);
   const system = createSupervisorSystem({ ...options, env });
-  const app = createApp({ system, startedAt, version: supervisorVersion, metrics, token, routers: options.routers?.(system) });
+  const streams = createSseHub();
+  const app = createApp({ system, startedAt, version: supervisorVersion, metrics, token, streams, routers: options.routers?.(system) });
+  // Size rotation of server.log (copy-then-truncate, see docs/logs.md), checked on a timer that never keeps us alive.
+  const rotator = createLogRotator(() => {
+    const s = system.supervisorSettings();
+    return { logPath: serverFiles(s.logDir).logPath, maxBytes: s.logMaxBytes, backups: s.logBackups };
+  });
+  const stopRotation = rotator.start(options.rotationIntervalMs ?? 2_000);
   httpServer.on('request', app);
 
   const port = (httpServer.address() as AddressInfo).port;
@@ -90,6 +102,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   const close = () =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      streams.closeAll();
+      stopRotation();
       options.onClose?.();
       httpServer.closeIdleConnections();
       await system.shutdown();

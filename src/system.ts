@@ -48,6 +48,10 @@ export interface SupervisorSystem {
   config(): ConfigRead;
   serverSettings(): ServerSettings;
   supervisorSettings(): SupervisorSettings;
+  /** The last config data that parsed (what every setting is resolved from). */
+  settingsData(): Record<string, unknown>;
+  /** The environment credentials and defaults are read from. */
+  env: NodeJS.ProcessEnv;
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
@@ -171,7 +175,16 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
       root.send({ type: 'supervisor.shutdown' });
     });
 
-  return { root, server: server(), configPath: options.configPath, config, serverSettings, supervisorSettings, adoption,
+  return {
+    root,
+    server: server(),
+    configPath: options.configPath,
+    config,
+    serverSettings,
+    supervisorSettings,
+    settingsData,
+    env,
+    adoption,
     inspection,
     applyConfig,
     models: root.system.get('models') as ModelCacheActorRef,

@@ -1,14 +1,21 @@
 import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
+import { serverFiles } from '../lifecycle/server-process.logic.js';
+import { configuredSecrets } from '../redact/configured-secrets.js';
 import { createConfigRouter } from './config.routes.js';
+import { createInspectRouter } from './inspect.routes.js';
+import { createLogsRouter } from './logs.routes.js';
 import { createMachinesRouter } from './machines.routes.js';
 import { createModelsRouter } from './models.routes.js';
 import { createUiRouter, defaultUiAssetsDir } from './ui.routes.js';
 import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
+import type { SseHub } from './sse.js';
 import { createServerRouter } from './server.routes.js';
 import { createStatusRouter, type StatusDeps } from './status.routes.js';
 
 export interface AppDeps extends StatusDeps {
+  /** Every open event stream (logs, inspection), closed together at shutdown. */
+  streams: SseHub;
   /** Bearer token required from non-loopback peers (null: loopback only). */
   token: string | null;
   /** Routers of other parts (logs, config, models, UI), mounted behind the same guard. */
@@ -33,6 +40,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: deps.system.applyConfig }));
   const { models, modelsConfig } = deps.system;
   app.use(createModelsRouter({ models, currentModel: modelsConfig.currentModel, credentialId: modelsConfig.credentialId, ttlMs: modelsConfig.ttlMs }));
+  app.use(
+    createLogsRouter({
+      logPath: () => serverFiles(deps.system.supervisorSettings().logDir).logPath,
+      secrets: () => configuredSecrets(deps.system.settingsData(), deps.system.env),
+      streams: deps.streams,
+    }),
+  );
+  app.use(createInspectRouter({ inspection: deps.system.inspection, streams: deps.streams }));
   app.use(createUiRouter({ assetsDir: defaultUiAssetsDir() }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { ProcessCommand, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
+import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
 import { pidFileProblem, readPidFile, removePidFile, writePidFile } from './pid-file.js';
 import { portInUse } from './port-check.js';
 import { groupMembers, isAlive, readProcStat, signalGroup } from './process-group.js';
@@ -55,8 +56,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       exitReported = true;
       if (files) {
         if (pid !== null && readPidFile(files.pidPath)?.pid === pid) removePidFile(files.pidPath);
-        const how = signal ? `signal ${signal}` : code === null ? 'exit status unknown' : `exit code ${code}`;
-        if (pid !== null) separator(files.logPath, `server stopped pid ${pid} (${how})`, deps.now());
+        if (pid !== null) separator(files.logPath, { kind: 'stopped', pid, code, signal: signal as NodeJS.Signals | null, at: new Date(deps.now()) });
       }
       send({ type: 'process.exited', code, signal, at: deps.now() });
     };
@@ -150,9 +150,9 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
           });
         } catch (error) {
           // The folder turned unwritable since the check above: the server runs, only adoption after a crash is lost.
-          separator(files.logPath, `pid file not written: ${(error as Error).message}`, deps.now());
+          console.error(`[supervisor] pid file ${files.pidPath} not written (${(error as Error).message}); a supervisor restarted after a crash could not adopt pid ${pid}`);
         }
-        separator(files.logPath, `server started pid ${pid}`, deps.now());
+        separator(files.logPath, { kind: 'started', pid, at: new Date(deps.now()) });
         send({ type: 'process.spawned', pid, pgid: pid, at: deps.now() });
         if (terminating) signal('SIGTERM');
       });
@@ -199,9 +199,9 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
 }
 
 // A timestamped marker in server.log, so a reader of the stream sees every start and stop.
-function separator(logPath: string, text: string, at: number): void {
+function separator(logPath: string, mark: ServerLogMark): void {
   try {
-    appendFileSync(logPath, `--- ${new Date(at).toISOString()} ${text} ---\n`, { mode: 0o600 });
+    writeSeparator(logPath, mark);
   } catch {
     // The log is best effort here; the lifecycle reports log failures when it opens the file.
   }

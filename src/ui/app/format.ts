@@ -55,3 +55,8 @@ const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 export function stripAnsi(line: string): string {
   return line.replace(ansiPattern, '');
 }
+
+/** A version for display: "1.2.3" and "v1.2.3" → "v1.2.3"; a version that is not a number ("demo-1.0.0") as it is. */
+export function formatVersion(version: string): string {
+  return /^v?\d/.test(version) ? `v${version.replace(/^v/, '')}` : version;
+}

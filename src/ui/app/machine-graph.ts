@@ -292,7 +292,12 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
   }
   const edgeGroups = [...groups.values()];
   const placements = new Map<string, Placement>();
-  const selfLoops = new Set(edgeGroups.filter((g) => g.source === g.target).map((g) => g.source));
+  // A self-loop sits over the top of its box with its label centred above it: room above the box for both.
+  const loopLabels = new Map(edgeGroups.filter((g) => g.source === g.target).map((g) => [g.source, labelSize(g.labels, measure)]));
+  const loopRoom = (path: string): number => {
+    const label = loopLabels.get(path);
+    return label ? m.selfLoopRoom + label.height : 0;
+  };
 
   // Bottom-up sizes: an atomic box fits its text; a compound box fits its children's layered layout.
   const place = (node: ParsedState): Placement => {
@@ -383,13 +388,28 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     });
     const columnWidths = columns.map((col) => Math.max(0, ...col.map((p) => sizes.get(p)?.width ?? 0)));
     const columnHeights = columns.map((col) =>
-      col.reduce((sum, p, i) => sum + (sizes.get(p)?.height ?? 0) + (selfLoops.has(p) ? m.selfLoopRoom : 0) + (i ? m.rowGap : 0), 0),
+      col.reduce((sum, p, i) => sum + (sizes.get(p)?.height ?? 0) + loopRoom(p) + (i ? m.rowGap : 0), 0),
     );
     // Same-column arrows bulge right: give that column room for their labels.
     local.forEach((e) => {
       const ci = column.get(e.a) ?? 0;
       if (ci === column.get(e.b)) {
         gaps[ci] = Math.max(gaps[ci] ?? 0, labelSize(e.group.labels, measure).width + 48);
+      }
+    });
+
+    // What a self-loop label wider than its box sticks out on each side: the gaps beside it (or the margins) take it.
+    let overhangLeft = 0;
+    let overhangRight = 0;
+    columns.forEach((col, ci) => {
+      for (const p of col) {
+        const label = loopLabels.get(p);
+        if (!label) continue;
+        const overhang = (label.width - (sizes.get(p)?.width ?? 0)) / 2 + m.laneGap;
+        if (ci > 0) gaps[ci - 1] = Math.max(gaps[ci - 1] ?? 0, overhang);
+        else overhangLeft = Math.max(overhangLeft, overhang - m.initialRoom);
+        if (ci < columns.length - 1) gaps[ci] = Math.max(gaps[ci] ?? 0, overhang);
+        else overhangRight = Math.max(overhangRight, overhang);
       }
     });
 
@@ -434,13 +454,13 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     const contentHeight = Math.max(0, ...columnHeights);
     const contentTop = header + m.pad + aboveHeight + (aboveHeight ? m.laneGap : 0);
     const children = new Map<string, { x: number; y: number }>();
-    let x = m.pad + (node.type === 'parallel' ? 0 : m.initialRoom);
+    let x = m.pad + (node.type === 'parallel' ? 0 : m.initialRoom) + Math.max(0, overhangLeft);
     columns.forEach((col, ci) => {
       let y = contentTop + (contentHeight - (columnHeights[ci] ?? 0)) / 2;
       for (const p of col) {
         const size = sizes.get(p);
         if (!size) continue;
-        if (selfLoops.has(p)) y += m.selfLoopRoom;
+        y += loopRoom(p);
         children.set(p, { x: x + ((columnWidths[ci] ?? 0) - size.width) / 2, y });
         y += size.height + m.rowGap;
       }
@@ -458,7 +478,7 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
       ? (gaps[columns.length - 1] ?? 0)
       : 0;
     const placement: Placement = {
-      width: Math.ceil(Math.max(x + lastGap + m.pad, measure(node.key, 'state') + 2 * m.pad)),
+      width: Math.ceil(Math.max(x + Math.max(lastGap, overhangRight) + m.pad, measure(node.key, 'state') + 2 * m.pad)),
       height: Math.ceil(contentBottom + (belowHeight ? m.laneGap + belowHeight : 0) + m.pad),
       children,
       lanes,
@@ -507,6 +527,7 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     toX: number;
   }
   const laneRoutes: LaneRoute[] = [];
+  const gapLabels: EdgeLayout[] = [];
   for (const g of edgeGroups) {
     const s = boxOf.get(g.source);
     const t = boxOf.get(g.target);
@@ -514,11 +535,11 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
     const size = labelSize(g.labels, measure);
     const base = { source: g.source, target: g.target, eventTypes: g.eventTypes, labels: g.labels, labelWidth: size.width, labelHeight: size.height };
     if (g.source === g.target) {
-      // A loop over the top edge of the box.
+      // A loop over the top edge of the box (its highest point 25.5 above it), the label above the loop.
       const cx = s.x + s.width / 2;
       const top = s.y;
       const d = `M ${cx - 14} ${top} C ${cx - 30} ${top - 34}, ${cx + 30} ${top - 34}, ${cx + 14} ${top}`;
-      edges.push({ ...base, d, labelX: cx + 30 + size.width / 2, labelY: top - 22 });
+      edges.push({ ...base, d, labelX: cx, labelY: top - m.selfLoopRoom - size.height / 2 });
       continue;
     }
     // The level that separates the two ends decides the route.
@@ -548,7 +569,23 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
         from.y -= 6;
         to.y -= 6;
       }
-      edges.push({ ...base, d: curve(from, to), labelX: (from.x + to.x) / 2, labelY: (from.y + to.y) / 2 });
+      // The label goes in the gap between the two columns (sized for it), also when an end is nested deeper
+      // and its straight line passes under the boxes beside it.
+      const left = boxOf.get(a.path) ?? s;
+      const right = boxOf.get(b.path) ?? t;
+      const edge = { ...base, d: curve(from, to), labelX: (left.x + left.width + right.x) / 2, labelY: (from.y + to.y) / 2 };
+      // Labels that would land on one another in the same gap are stacked downwards.
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const other of gapLabels) {
+          if (labelsOverlap(other, edge)) {
+            edge.labelY = other.labelY + (other.labelHeight + edge.labelHeight) / 2 + 4;
+            moved = true;
+          }
+        }
+      }
+      gapLabels.push(edge);
+      edges.push(edge);
     } else if (ca === cb) {
       // Same column: bulge to the right.
       const from = { x: s.x + s.width, y: s.y + s.height / 2 };
@@ -606,6 +643,10 @@ export function layoutMachine(machine: ParsedMachine, measure: Measure): Machine
   }
 
   return { width: rootPlacement.width, height: rootPlacement.height, boxes, edges, initials, globalTransitions };
+}
+
+function labelsOverlap(a: EdgeLayout, b: EdgeLayout): boolean {
+  return Math.abs(a.labelX - b.labelX) * 2 < a.labelWidth + b.labelWidth && Math.abs(a.labelY - b.labelY) * 2 < a.labelHeight + b.labelHeight;
 }
 
 function curve(from: { x: number; y: number }, to: { x: number; y: number }): string {

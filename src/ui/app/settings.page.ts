@@ -2,7 +2,7 @@
 import { api, ApiError, streamUrls, type ServerCommand } from './api.js';
 import { byId, errorMessage, h, setText } from './dom.js';
 import { openEventStream, type EventStreamHandle } from './event-stream.js';
-import { formatBytes, stripAnsi } from './format.js';
+import { formatBytes, formatVersion, stripAnsi } from './format.js';
 import { parseEvent, parseSnapshot } from './inspection.js';
 import { createSettingsStore, currentModel, type LogLine, type SettingsContext } from './settings.store.js';
 import {
@@ -198,8 +198,8 @@ function renderStatus(ctx: SettingsContext): void {
   const pid = st?.main_server_pid;
   setText(el.pid, ctx.serverState === 'running' || ctx.serverState === 'starting' ? (pid ? `pid ${pid}` : dash) : dash);
   setText(el.port, st?.main_server_port ? String(st.main_server_port) : dash);
-  setText(el.serverVersion, st?.main_server_version ? `v${st.main_server_version.replace(/^v/, '')}` : dash);
-  setText(el.supervisorVersion, st?.supervisor_version ? `v${st.supervisor_version.replace(/^v/, '')}` : dash);
+  setText(el.serverVersion, st?.main_server_version ? formatVersion(st.main_server_version) : dash);
+  setText(el.supervisorVersion, st?.supervisor_version ? formatVersion(st.supervisor_version) : dash);
   setText(el.restarts, typeof st?.restart_count === 'number' ? String(st.restart_count) : dash);
   const resources = [
     typeof st?.cpu_percent === 'number' ? `${st.cpu_percent.toFixed(1)}% CPU` : null,

@@ -107,14 +107,17 @@ export async function waitForSequence(page: Page, key: string, sequence: string[
   return page.evaluate((k) => (window as unknown as Record<string, string[]>)[k] ?? [], key);
 }
 
-/** Saves a full-page screenshot to test-artifacts/; with UPDATE_SCREENSHOTS=1 also to docs/screenshots/. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a full-page screenshot to test-artifacts/<name>.png; with UPDATE_SCREENSHOTS=1 and `docs` also to
+ * docs/screenshots/<docs>.png (only the tests against the real supervisor pass `docs`).
+ */
+export async function screenshot(page: Page, name: string, options: { docs?: string } = {}): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
-  if (process.env['UPDATE_SCREENSHOTS'] === '1') {
+  if (options.docs && process.env['UPDATE_SCREENSHOTS'] === '1') {
     mkdirSync(docsScreenshots, { recursive: true });
-    copyFileSync(path, join(docsScreenshots, `${name}.png`));
+    copyFileSync(path, join(docsScreenshots, `${options.docs}.png`));
   }
   return path;
 }

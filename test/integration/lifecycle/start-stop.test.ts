@@ -33,6 +33,11 @@ describe('server lifecycle over HTTP, with real processes', () => {
     expect(isAlive(status.main_server_pid)).toBe(true);
     const health = await request(`http://127.0.0.1:${h.serverPort}/api/health`);
     expect(health.status).toBe(200);
+    // CPU and memory come from pidusage, sampled in the background: null at first, then numbers.
+    const sampled = await h.waitForStatus('metrics', (s) => s.memory_bytes !== null);
+    expect(Number.isInteger(sampled.memory_bytes)).toBe(true);
+    expect(sampled.memory_bytes).toBeGreaterThan(1024 * 1024);
+    expect(typeof sampled.cpu_percent).toBe('number');
   });
 
   it('answers /supervisor/status in well under 50 ms while the server is still starting', async () => {

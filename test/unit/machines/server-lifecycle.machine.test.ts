@@ -94,21 +94,35 @@ describe('server lifecycle machine', () => {
     expect(h.context().crashTimes).toHaveLength(0);
   });
 
-  it('restarts a killed server after the backoff and counts the restart', () => {
+  it('restarts a stable server at once after its first crash, and counts the restart', () => {
     const h = harness();
     h.actor.send({ type: 'server.start' });
     h.bringUp();
     h.exit(null, 'SIGKILL');
-    expect(h.value()).toEqual({ crashed: 'backoff' });
-    expect(h.context().nextRestartAt).toBe(h.clock.now() + 1_000);
     expect(h.context().lastError?.message).toBe('server was killed by SIGKILL');
-    h.clock.increment(999);
-    expect(h.value()).toEqual({ crashed: 'backoff' });
-    h.clock.increment(1);
+    expect(h.context().lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    // A zero delay still passes through crashed.backoff (visible in inspection) on the next tick of the clock.
+    h.clock.increment(0);
     expect(h.value()).toBe('starting');
     expect(h.context()).toMatchObject({ restartCount: 1, generation: 2 });
     h.bringUp();
     expect(h.context().lastError).toBeNull();
+  });
+
+  it('waits backoffMs before restarting after a second crash in a row', () => {
+    const h = harness();
+    h.actor.send({ type: 'server.start' });
+    h.bringUp();
+    h.exit(1);
+    h.clock.increment(0);
+    h.bringUp();
+    h.exit(1);
+    expect(h.value()).toEqual({ crashed: 'backoff' });
+    expect(h.context().nextRestartAt).toBe(h.clock.now() + 1_000);
+    h.clock.increment(999);
+    expect(h.value()).toEqual({ crashed: 'backoff' });
+    h.clock.increment(1);
+    expect(h.value()).toBe('starting');
   });
 
   it('doubles the backoff on each consecutive crash up to backoffMaxMs', () => {
@@ -123,7 +137,7 @@ describe('server lifecycle machine', () => {
       h.clock.increment(next - h.clock.now());
       expect(h.value()).toBe('starting');
     }
-    expect(delays).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(delays).toEqual([0, 1_000, 2_000, 4_000, 5_000]);
     expect(backoffDelay(40, 1_000, 30_000)).toBe(30_000);
   });
 
@@ -132,6 +146,10 @@ describe('server lifecycle machine', () => {
     h.actor.send({ type: 'server.start' });
     h.bringUp();
     h.exit(1);
+    h.clock.increment(0);
+    h.bringUp();
+    h.exit(1);
+    expect(h.context().nextRestartAt).toBe(h.clock.now() + 1_000);
     h.clock.increment(1_000);
     h.bringUp();
     h.exit(1);
@@ -140,7 +158,7 @@ describe('server lifecycle machine', () => {
     h.bringUp();
     h.clock.increment(30_000);
     h.exit(1);
-    expect(h.context().nextRestartAt).toBe(h.clock.now() + 1_000);
+    expect(h.context().nextRestartAt).toBe(h.clock.now());
   });
 
   it('stays crashed after the 6th crash within the period, until a manual start', () => {

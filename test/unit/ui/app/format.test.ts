@@ -1,4 +1,4 @@
-import { familyLabel, formatBytes, formatDuration, formatUptime, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
+import { familyLabel, formatBytes, formatDuration, formatUptime, formatVersion, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
 import { activePaths, formatStateValue, parseEvent, parseSnapshot, topLevelState } from '../../../../src/ui/app/inspection.js';
 
 describe('format', () => {
@@ -62,5 +62,13 @@ describe('inspection messages', () => {
     expect(formatStateValue({ crashed: 'backoff' })).toBe('crashed.backoff');
     expect(topLevelState({ crashed: 'backoff' })).toBe('crashed');
     expect(topLevelState({ a: 'x', b: 'y' })).toBeNull();
+  });
+});
+
+describe('formatVersion', () => {
+  it('prefixes numeric versions with v once and leaves named ones alone', () => {
+    expect(formatVersion('1.2.3')).toBe('v1.2.3');
+    expect(formatVersion('v1.2.3')).toBe('v1.2.3');
+    expect(formatVersion('demo-1.0.0')).toBe('demo-1.0.0');
   });
 });

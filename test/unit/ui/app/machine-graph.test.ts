@@ -5,8 +5,10 @@ import {
   parseMachine,
   takenEdges,
   type BoxLayout,
+  type EdgeLayout,
   type Measure,
 } from '../../../../src/ui/app/machine-graph.js';
+import { machineDefinitions } from '../../../../src/inspect/machine-definitions.js';
 import { fakeServerMachine } from '../../../support/fake-machines.js';
 
 // 7 px a character: close enough to the page's fonts for geometry checks.
@@ -182,5 +184,29 @@ describe('layoutMachine with parallel and deep states', () => {
       'busy.probe',
       'busy.probe.failed',
     ]);
+  });
+});
+
+describe('layoutMachine on the machines the supervisor runs', () => {
+  const asBox = (e: EdgeLayout): BoxLayout => ({
+    path: `label ${e.source}→${e.target}`,
+    state: { path: '', key: '', id: '', type: 'atomic', description: null, initial: null, children: [], invokes: [] },
+    lines: [],
+    x: e.labelX - e.labelWidth / 2,
+    y: e.labelY - e.labelHeight / 2,
+    width: e.labelWidth,
+    height: e.labelHeight,
+  });
+
+  it.each(Object.keys(machineDefinitions))('keeps the arrow labels of %s off its state boxes, off each other and inside the drawing', (name) => {
+    const layout = layoutMachine(parseMachine(JSON.parse(JSON.stringify(machineDefinitions[name]?.toJSON()))), measure);
+    const labels = layout.edges.map(asBox);
+    const atomic = layout.boxes.filter((b) => b.state.children.length === 0);
+    const clashes = labels.flatMap((label, i) => [
+      ...atomic.filter((b) => overlaps(label, b)).map((b) => `${label.path} covers ${b.path}`),
+      ...labels.slice(0, i).filter((other) => overlaps(label, other)).map((other) => `${label.path} covers ${other.path}`),
+      ...(label.x < 0 || label.y < 0 || label.x + label.width > layout.width || label.y + label.height > layout.height ? [`${label.path} is cut off`] : []),
+    ]);
+    expect(clashes).toEqual([]);
   });
 });

@@ -1,0 +1,228 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EventBuffer, Session } from 'better-sse';
+
+/** One server-sent event: `data` is sent as JSON (so it can never break the framing). */
+export interface SseEvent {
+  data: unknown;
+  /** Event type; absent = the default `message`. */
+  event?: string;
+  /** Event id (becomes the client's Last-Event-ID); absent = no id field, the client keeps its last one. */
+  id?: string;
+}
+
+/** Why a stream closed: the client went away, it could not keep up, the supervisor is shutting down, or we ended it. */
+export type SseCloseReason = 'client' | 'slow' | 'shutdown' | 'server';
+
+/** Tuning of one stream; every field has a default. */
+export interface SseStreamOptions {
+  /** Interval of the `: ping` comment that keeps proxies and clients from timing out (default 15 s). */
+  heartbeatMs?: number;
+  /** A client whose unsent bytes exceed this is dropped at once (default 1 MiB). */
+  maxBufferedBytes?: number;
+  /** A client that does not drain its socket buffer within this time is dropped (default 10 s). */
+  drainTimeoutMs?: number;
+  /** Reconnection delay suggested to the client (`retry:` field); null sends none (default 2 s). */
+  retryMs?: number | null;
+}
+
+/** An open event stream to one client. */
+export interface SseStream {
+  /** The client's Last-Event-ID header (or `lastEventId` query parameter); '' when absent. */
+  readonly lastEventId: string;
+  /** True once the stream is closed, for whatever reason. */
+  readonly closed: boolean;
+  /** Sends one event; false when the client is behind (wait for drained()) or the stream is closed. */
+  send(event: SseEvent): boolean;
+  /** Sends several events in one write (one system call for a burst of lines); same answer as send(). */
+  sendMany(events: readonly SseEvent[]): boolean;
+  /** Sends a comment line (`: text`), as heartbeats do; clients ignore it. */
+  comment(text: string): boolean;
+  /** Resolves once the client has taken the buffered bytes (or the stream closed): the pace for producers that can wait. */
+  drained(): Promise<void>;
+  /** Calls `listener` once when the stream closes; returns an unsubscribe function. */
+  onClose(listener: (reason: SseCloseReason) => void): () => void;
+  /** Closes the stream: `server`/`shutdown` end it cleanly, `slow`/`client` cut the connection. */
+  close(reason?: SseCloseReason): void;
+}
+
+/** The registry of every open stream, so shutdown can close them all. */
+export interface SseHub {
+  /** Opens a stream on this request/response and registers it until it closes. */
+  open(req: IncomingMessage, res: ServerResponse, options?: SseStreamOptions): Promise<SseStream>;
+  /** Number of open streams. */
+  readonly size: number;
+  /** Streams dropped so far because their client could not keep up. */
+  readonly dropped: number;
+  /** Ends every open stream (reason `shutdown`); returns how many there were. */
+  closeAll(): number;
+}
+
+const defaults = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024, drainTimeoutMs: 10_000, retryMs: 2_000 };
+// A clean end that the client does not read within this time is cut instead.
+const END_GRACE_MS = 1_000;
+
+// better-sse writes `name:value`; the space after the colon is what most hand-written clients (and curl readers) expect.
+const serializer = (data: unknown): string => ` ${JSON.stringify(data)}`;
+// Field values arrive safe (JSON data, checked ids and event names, flattened comments); this is only a backstop,
+// cheaper than better-sse's default, which runs two replacements on every field.
+const sanitizer = (text: string): string => (/[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, ' ') : text);
+
+/** Creates a hub; `defaults` apply to every stream it opens unless the open call overrides them. */
+export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
+  const open = new Set<SseStream>();
+  let dropped = 0;
+  return {
+    async open(req, res, options = {}) {
+      const stream = await openSseStream(req, res, { ...hubDefaults, ...options });
+      if (stream.closed) return stream;
+      open.add(stream);
+      stream.onClose((reason) => {
+        open.delete(stream);
+        if (reason === 'slow') dropped += 1;
+      });
+      return stream;
+    },
+    get size() {
+      return open.size;
+    },
+    get dropped() {
+      return dropped;
+    },
+    closeAll() {
+      const count = open.size;
+      for (const stream of [...open]) stream.close('shutdown');
+      return count;
+    },
+  };
+}
+
+/**
+ * Opens an SSE response with better-sse (headers, connection tracking, Last-Event-ID) and adds what it lacks here:
+ * ids only when given, a `: ping` heartbeat, and a bounded send buffer — a client that cannot keep up is dropped.
+ */
+export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions = {}): Promise<SseStream> {
+  const settings = { ...defaults, ...options };
+  const session = new Session(req, res, { keepAlive: null, retry: settings.retryMs, serializer, sanitizer });
+  let closed = false; // no more writes
+  let finished = false; // the connection is gone and everything is released
+  let closeReason: SseCloseReason = 'client';
+  const listeners = new Set<(reason: SseCloseReason) => void>();
+  let drainWaiters: (() => void)[] = [];
+  const timers = { heartbeat: null as NodeJS.Timeout | null, drain: null as NodeJS.Timeout | null, end: null as NodeJS.Timeout | null };
+
+  const releaseDrainWaiters = (): void => {
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+  const onDrain = (): void => {
+    if (timers.drain) clearTimeout(timers.drain);
+    timers.drain = null;
+    releaseDrainWaiters();
+  };
+  // Runs once, when the connection is really gone (better-sse reports it from req/res `close`): releases everything.
+  const finish = (): void => {
+    if (finished) return;
+    finished = closed = true;
+    if (timers.heartbeat) clearInterval(timers.heartbeat);
+    if (timers.drain) clearTimeout(timers.drain);
+    if (timers.end) clearTimeout(timers.end);
+    timers.heartbeat = timers.drain = timers.end = null;
+    res.removeListener('drain', onDrain);
+    session.removeListener('disconnected', finish);
+    releaseDrainWaiters();
+    const toCall = [...listeners];
+    listeners.clear();
+    for (const listener of toCall) listener(closeReason);
+  };
+
+  const close = (reason: SseCloseReason = 'server'): void => {
+    if (closed) return;
+    closed = true;
+    closeReason = reason;
+    releaseDrainWaiters();
+    if (reason === 'slow' || reason === 'client') {
+      res.destroy();
+      return;
+    }
+    res.end();
+    timers.end = setTimeout(() => res.destroy(), END_GRACE_MS);
+  };
+
+  // After each write: over the cap = drop now; over the socket's high-water mark = the client has drainTimeoutMs.
+  const checkPressure = (): boolean => {
+    if (res.writableLength > settings.maxBufferedBytes) {
+      close('slow');
+      return false;
+    }
+    if (!res.writableNeedDrain) return true;
+    if (!timers.drain) {
+      timers.drain = setTimeout(() => close('slow'), settings.drainTimeoutMs);
+    }
+    return false;
+  };
+
+  const write = (buffer: EventBuffer): boolean => {
+    if (closed) return false;
+    void session.batch(buffer);
+    return checkPressure();
+  };
+
+  const stream: SseStream = {
+    get lastEventId() {
+      return session.lastId;
+    },
+    get closed() {
+      return closed;
+    },
+    send(event) {
+      return write(appendEvent(new EventBuffer({ serializer, sanitizer }), event));
+    },
+    sendMany(events) {
+      const buffer = new EventBuffer({ serializer, sanitizer });
+      for (const event of events) appendEvent(buffer, event);
+      return write(buffer);
+    },
+    comment(text) {
+      return write(new EventBuffer({ serializer, sanitizer }).comment(` ${text.replace(/[\r\n]+/g, ' ')}`).dispatch());
+    },
+    drained() {
+      if (closed || !res.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => drainWaiters.push(resolve));
+    },
+    onClose(listener) {
+      if (finished) {
+        queueMicrotask(() => listener(closeReason));
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close,
+  };
+
+  session.once('disconnected', finish);
+  res.on('drain', onDrain);
+  return new Promise<SseStream>((resolve) => {
+    // better-sse sends the head on the next turn; the client may have gone by then (then no heartbeat is started).
+    session.once('connected', () => {
+      if (closed || res.destroyed) finish();
+      else {
+        timers.heartbeat = setInterval(() => stream.comment('ping'), settings.heartbeatMs);
+      }
+      resolve(stream);
+    });
+  });
+}
+
+function appendEvent(buffer: EventBuffer, event: SseEvent): EventBuffer {
+  if (event.event !== undefined) buffer.event(` ${fieldValue(event.event, 'event')}`);
+  if (event.id !== undefined) buffer.id(` ${fieldValue(event.id, 'id')}`);
+  return buffer.data(event.data).dispatch();
+}
+
+// An id or event type with a line break would end the field early and corrupt the stream.
+function fieldValue(value: string, field: string): string {
+  if (/[\r\n\0]/.test(value)) throw new TypeError(`SSE ${field} must not contain CR, LF or NUL: ${JSON.stringify(value)}`);
+  return value;
+}
