@@ -207,6 +207,9 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
     // better-sse sends the head on the next turn; the client may have gone by then (then no heartbeat is started).
     session.once('connected', () => {
       if (closed || res.destroyed) finish();
+      // HEAD gets the stream's head and nothing more. Node sends the head of a body-less answer only when it ends,
+      // so a HEAD left open would hang without even a status line, holding a follower until the client gave up.
+      else if (req.method === 'HEAD') close('server');
       else {
         timers.heartbeat = setInterval(() => stream.comment('ping'), settings.heartbeatMs);
       }

@@ -100,4 +100,22 @@ describe('faults: random and malformed HTTP requests', () => {
     expect(unexpected).not.toHaveBeenCalled();
     expect((await h.status()).main_server_status).toBe('stopped');
   });
+
+  it('answers HEAD on the event streams with their head at once instead of hanging', async () => {
+    h = await startHarness();
+    await h.waitForStatus('running', (s) => s.main_server_status === 'running');
+    for (const path of ['/supervisor/logs', '/supervisor/logs?follow=false', '/supervisor/inspect']) {
+      const answer = await Promise.race([
+        request(`${h.url}${path}`, { method: 'HEAD' }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`HEAD ${path} got no answer within 3 s`)), 3_000)),
+      ]);
+      expect({ path, status: answer.status, type: answer.headers['content-type'], body: answer.text }).toEqual({
+        path,
+        status: 200,
+        type: 'text/event-stream',
+        body: '',
+      });
+    }
+    expect((await h.status()).main_server_status).toBe('running');
+  });
 });
