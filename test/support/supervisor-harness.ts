@@ -29,6 +29,8 @@ export interface HarnessOptions {
   onClose?: SupervisorOptions['onClose'];
   /** Reuse this folder (a second supervisor on the same config). */
   dir?: string;
+  /** How often server.log's size is checked for rotation (the supervisor's default is 2 s). */
+  rotationIntervalMs?: number;
 }
 
 /** A real supervisor on port 0 supervising a real fixture process, in a temp folder of its own. */
@@ -88,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adoptPollMs: 50,
     routers: options.routers,
     onClose: options.onClose,
+    rotationIntervalMs: options.rotationIntervalMs,
   });
   const url = sup.url;
   const h: Harness = {
