@@ -1,5 +1,5 @@
 // Memory: idle RSS of each supervisor after 10 s, and a leak check of ours under status requests and SSE cycles.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { fmtMiB, listenerPid, markdownTable, rssBytes, sleep } from './lib/measure.mjs';
@@ -134,7 +134,10 @@ async function settledRss(pid) {
 progress('memory: leak check of ours');
 // --trace-gc only prints a line per GC (to the supervisor's output file); it changes nothing else.
 const ours = await startOurs({ label: 'ours-leak', nodeArgs: ['--trace-gc'] });
-/** @type {{ phase: string, rss: number | null, heap: number | null }[]} */
+/** Open file descriptors of a process: a follower or socket never released would show here. @param {number} pid */
+const openFds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+
+/** @type {{ phase: string, rss: number | null, heap: number | null, fds: number }[]} */
 const phases = [];
 let ssePath = null;
 try {
@@ -144,7 +147,7 @@ try {
   ssePath = await sseEndpoint(base);
   const mark = async (/** @type {string} */ phase) => {
     const rss = await settledRss(pid);
-    phases.push({ phase, rss, heap: liveHeapMiB(output) });
+    phases.push({ phase, rss, heap: liveHeapMiB(output), fds: openFds(pid) });
   };
   await mark('idle');
   // A warm-up so that lazily built things (JIT, pools, caches) are in place before the baseline.
@@ -163,7 +166,7 @@ try {
   await ours.stop();
 }
 
-const baseline = phases[1] ?? { rss: null, heap: null };
+const baseline = phases[1] ?? { rss: null, heap: null, fds: 0 };
 /** @param {number | null} value @param {number | null} base @param {(n: number) => string} fmt */
 const delta = (value, base, fmt) => (value === null || base === null ? 'n/a' : `${value >= base ? '+' : ''}${fmt(value - base)}`);
 /** @param {number} n */
@@ -174,8 +177,9 @@ const leakRows = phases.map((p) => [
   delta(p.rss, baseline.rss, (n) => fmtMiB(n)),
   p.heap === null ? 'n/a' : mib(p.heap),
   delta(p.heap, baseline.heap, mib),
+  String(p.fds),
 ]);
-const last = phases.at(-1) ?? { rss: null, heap: null };
+const last = phases.at(-1) ?? { rss: null, heap: null, fds: 0 };
 const pm2 = idle[1]?.daemon ?? NaN;
 const oursIdle = idle[0]?.daemon ?? NaN;
 
@@ -198,7 +202,8 @@ Leak check of ours: per run ${statusRequests.toLocaleString('en')} \`GET /superv
 }; three runs after a warm-up. After each phase the supervisor idles ${settleMs / 1000} s and the lowest of five RSS samples is
 taken. "live heap" is V8's heap right after its latest full GC (Mark-Compact), from the supervisor's \`--trace-gc\` output:
 a leak makes it climb run after run; RSS also keeps whatever the heap once grew to, so it is the noisier figure.
+"open fds" counts the supervisor's file descriptors (sockets, log files, watchers): a stream never released shows there.
 
-${markdownTable(['phase', 'RSS', 'Δ RSS vs baseline', 'live heap', 'Δ live heap vs baseline'], leakRows)}
+${markdownTable(['phase', 'RSS', 'Δ RSS vs baseline', 'live heap', 'Δ live heap vs baseline', 'open fds'], leakRows)}
 
-After three runs vs baseline: RSS ${delta(last.rss, baseline.rss, (n) => fmtMiB(n))}, live heap ${delta(last.heap, baseline.heap, mib)}.`);
+After three runs vs baseline: RSS ${delta(last.rss, baseline.rss, (n) => fmtMiB(n))}, live heap ${delta(last.heap, baseline.heap, mib)}, open file descriptors ${last.fds - baseline.fds >= 0 ? '+' : ''}${last.fds - baseline.fds}.`);
