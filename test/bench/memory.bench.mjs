@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import { fmtMiB, listenerPid, markdownTable, rssBytes, sleep } from './lib/measure.mjs';
+import { fmtMiB, listenerPid, markdownTable, median, rssBytes, sleep } from './lib/measure.mjs';
 import { progress, reportSection } from './lib/report.mjs';
 import { ourRequest, startBareLoop, startOurs, startPm2, startSupervisord } from './lib/tools.mjs';
 
@@ -12,21 +12,33 @@ const settleMs = 10_000;
 const statusRequests = 10_000;
 const sseCycleCount = 1_000;
 
+// Idle RSS depends on whether V8 happened to collect just before the reading, so each tool is started this many
+// times (one after the other, alone each time) and the median reading is reported, with the range.
+const idleRounds = 3;
+
 /**
  * @param {string} label
  * @param {() => Promise<import('./lib/tools.mjs').Tool>} start
  */
 async function idleRss(label, start) {
-  progress(`memory: ${label} idle for ${idleMs / 1000} s`);
-  const tool = await start();
-  try {
-    await sleep(idleMs);
-    const daemon = tool.daemonPid();
-    const server = listenerPid(tool.serverPort);
-    return { label, daemon: daemon === null ? null : rssBytes(daemon), server: server === null ? null : rssBytes(server) };
-  } finally {
-    await tool.stop();
+  /** @type {number[]} */
+  const daemon = [];
+  /** @type {number[]} */
+  const server = [];
+  for (let i = 0; i < idleRounds; i++) {
+    progress(`memory: ${label} idle for ${idleMs / 1000} s (${i + 1}/${idleRounds})`);
+    const tool = await start();
+    try {
+      await sleep(idleMs);
+      const d = tool.daemonPid();
+      const s = listenerPid(tool.serverPort);
+      daemon.push((d === null ? null : rssBytes(d)) ?? NaN);
+      server.push((s === null ? null : rssBytes(s)) ?? NaN);
+    } finally {
+      await tool.stop();
+    }
   }
+  return { label, daemon: median(daemon), daemonMin: Math.min(...daemon), daemonMax: Math.max(...daemon), server: median(server) };
 }
 
 const idle = [
@@ -185,12 +197,13 @@ const oursIdle = idle[0]?.daemon ?? NaN;
 
 reportSection(`## Memory (RSS)
 
-Idle: each supervisor alone with its demo server running, RSS (VmRSS) read ${idleMs / 1000} s after the server answered.
-"server process" is the supervised demo server's own RSS: under PM2 it runs inside PM2's in-process wrapper.
+Idle: each supervisor alone with its demo server running, RSS (VmRSS) read ${idleMs / 1000} s after the server answered;
+each tool started ${idleRounds} times, median reading (and range). "server process" is the supervised demo server's own
+RSS: under PM2 it runs inside PM2's in-process wrapper.
 
 ${markdownTable(
-  ['process', 'supervisor RSS', 'server process RSS'],
-  idle.map((r) => [r.label, fmtMiB(r.daemon), fmtMiB(r.server)]),
+  ['process', 'supervisor RSS (median)', 'range', 'server process RSS (median)'],
+  idle.map((r) => [r.label, fmtMiB(r.daemon), `${fmtMiB(r.daemonMin)} – ${fmtMiB(r.daemonMax)}`, fmtMiB(r.server)]),
 )}
 
 Ours / PM2 daemon: ${(oursIdle / pm2).toFixed(2)}× (${fmtMiB(Math.abs(oursIdle - pm2))} ${oursIdle <= pm2 ? 'less' : 'more'}).
