@@ -1,32 +1,46 @@
 // Memory: idle RSS of each supervisor after 10 s, and a leak check of ours under status requests and SSE cycles.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import { fmtMiB, listenerPid, markdownTable, rssBytes, sleep } from './lib/measure.mjs';
+import { fmtMiB, listenerPid, markdownTable, median, rssBytes, sleep } from './lib/measure.mjs';
 import { progress, reportSection } from './lib/report.mjs';
 import { ourRequest, startBareLoop, startOurs, startPm2, startSupervisord } from './lib/tools.mjs';
 
 const idleMs = 10_000;
-// Idle time after each leak-check phase before RSS is read (V8's memory reducer runs after a few idle seconds).
+// Idle time after each leak-check phase before RSS is read.
 const settleMs = 10_000;
+// Longest wait after that for V8's memory reducer (a full GC that returns spare heap once allocation slows down).
+const reduceWaitMs = 60_000;
 const statusRequests = 10_000;
 const sseCycleCount = 1_000;
+
+// Idle RSS depends on whether V8 happened to collect just before the reading, so each tool is started this many
+// times (one after the other, alone each time) and the median reading is reported, with the range.
+const idleRounds = 3;
 
 /**
  * @param {string} label
  * @param {() => Promise<import('./lib/tools.mjs').Tool>} start
  */
 async function idleRss(label, start) {
-  progress(`memory: ${label} idle for ${idleMs / 1000} s`);
-  const tool = await start();
-  try {
-    await sleep(idleMs);
-    const daemon = tool.daemonPid();
-    const server = listenerPid(tool.serverPort);
-    return { label, daemon: daemon === null ? null : rssBytes(daemon), server: server === null ? null : rssBytes(server) };
-  } finally {
-    await tool.stop();
+  /** @type {number[]} */
+  const daemon = [];
+  /** @type {number[]} */
+  const server = [];
+  for (let i = 0; i < idleRounds; i++) {
+    progress(`memory: ${label} idle for ${idleMs / 1000} s (${i + 1}/${idleRounds})`);
+    const tool = await start();
+    try {
+      await sleep(idleMs);
+      const d = tool.daemonPid();
+      const s = listenerPid(tool.serverPort);
+      daemon.push((d === null ? null : rssBytes(d)) ?? NaN);
+      server.push((s === null ? null : rssBytes(s)) ?? NaN);
+    } finally {
+      await tool.stop();
+    }
   }
+  return { label, daemon: median(daemon), daemonMin: Math.min(...daemon), daemonMax: Math.max(...daemon), server: median(server) };
 }
 
 const idle = [
@@ -106,23 +120,25 @@ async function statusLoad(base, amount) {
 }
 
 /**
- * The live heap after the most recent full GC, from our supervisor's `--trace-gc` output: the leak signal that RSS
- * (which keeps whatever the heap once grew to) cannot give.
+ * V8's heap after the most recent full GC (Mark-Compact), from our supervisor's `--trace-gc` output: what is live
+ * (the leak signal RSS cannot give) and what V8 keeps committed for it (what RSS mostly follows), and how many
+ * memory-reducer GCs ("Mark-Compact (reduce)", which hand spare heap back) have run so far.
  * @param {string} path
  */
-function liveHeapMiB(path) {
+function heapStats(path) {
   const text = readFileSync(path, 'utf8');
-  const all = [...text.matchAll(/Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g)];
+  const all = [...text.matchAll(/Mark-Compact( \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\)/g)];
   const last = all.at(-1);
-  return last ? Number(last[1]) : null;
+  return {
+    live: last ? Number(last[2]) : null,
+    committed: last ? Number(last[3]) : null,
+    reduces: all.filter((m) => m[1] !== undefined).length,
+    lastWasReduce: last?.[1] !== undefined,
+  };
 }
 
-/**
- * After a run: idle until V8's memory reducer has done its full GCs, then the lowest of a few RSS samples.
- * @param {number} pid
- */
-async function settledRss(pid) {
-  await sleep(settleMs);
+/** The lowest of five RSS samples over a second. @param {number} pid */
+async function lowRss(pid) {
   let low = Infinity;
   for (let i = 0; i < 5; i++) {
     low = Math.min(low, rssBytes(pid) ?? Infinity);
@@ -134,7 +150,13 @@ async function settledRss(pid) {
 progress('memory: leak check of ours');
 // --trace-gc only prints a line per GC (to the supervisor's output file); it changes nothing else.
 const ours = await startOurs({ label: 'ours-leak', nodeArgs: ['--trace-gc'] });
-/** @type {{ phase: string, rss: number | null, heap: number | null }[]} */
+/** Open file descriptors of a process: a follower or socket never released would show here. @param {number} pid */
+const openFds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+
+/**
+ * @typedef {{ phase: string, rss: number | null, committed: number | null, rssReduced: number | null, waitedS: number | null, heap: number | null, fds: number }} Phase
+ * @type {Phase[]}
+ */
 const phases = [];
 let ssePath = null;
 try {
@@ -142,9 +164,32 @@ try {
   const pid = /** @type {number} */ (ours.daemonPid());
   const output = /** @type {string} */ (ours.outputPath);
   ssePath = await sseEndpoint(base);
+  // After a phase: ${settleMs / 1000} s idle, then RSS; then up to ${reduceWaitMs / 1000} s more for V8's memory reducer to hand
+  // spare heap back (it runs when the allocation rate stays low), then RSS again.
   const mark = async (/** @type {string} */ phase) => {
-    const rss = await settledRss(pid);
-    phases.push({ phase, rss, heap: liveHeapMiB(output) });
+    await sleep(settleMs);
+    const rss = await lowRss(pid);
+    const atSettle = heapStats(output);
+    const t0 = Date.now();
+    // The reducer may already have run during the idle time; then RSS is already the figure after it.
+    let reduced = atSettle.lastWasReduce;
+    while (!reduced && Date.now() - t0 < reduceWaitMs) {
+      if (heapStats(output).reduces > atSettle.reduces) {
+        reduced = true;
+        break;
+      }
+      await sleep(500);
+    }
+    const after = heapStats(output);
+    phases.push({
+      phase,
+      rss,
+      committed: atSettle.committed,
+      rssReduced: !reduced ? null : atSettle.lastWasReduce ? rss : await lowRss(pid),
+      waitedS: reduced ? Math.round((Date.now() - t0) / 1000) : null,
+      heap: after.live,
+      fds: openFds(pid),
+    });
   };
   await mark('idle');
   // A warm-up so that lazily built things (JIT, pools, caches) are in place before the baseline.
@@ -163,30 +208,34 @@ try {
   await ours.stop();
 }
 
-const baseline = phases[1] ?? { rss: null, heap: null };
+const baseline = phases[1] ?? { rss: null, rssReduced: null, heap: null, fds: 0 };
 /** @param {number | null} value @param {number | null} base @param {(n: number) => string} fmt */
 const delta = (value, base, fmt) => (value === null || base === null ? 'n/a' : `${value >= base ? '+' : ''}${fmt(value - base)}`);
-/** @param {number} n */
-const mib = (n) => `${n.toFixed(1)} MiB`;
+/** @param {number | null} n */
+const mib = (n) => (n === null ? 'n/a' : `${n.toFixed(1)} MiB`);
 const leakRows = phases.map((p) => [
   p.phase,
   fmtMiB(p.rss),
-  delta(p.rss, baseline.rss, (n) => fmtMiB(n)),
-  p.heap === null ? 'n/a' : mib(p.heap),
-  delta(p.heap, baseline.heap, mib),
+  p.committed === null ? 'n/a' : `${p.committed.toFixed(1)} MB`,
+  p.rssReduced === null ? `none within ${reduceWaitMs / 1000} s` : `${fmtMiB(p.rssReduced)} (after ${p.waitedS} s)`,
+  delta(p.rssReduced, baseline.rssReduced, (n) => fmtMiB(n)),
+  mib(p.heap),
+  delta(p.heap, baseline.heap, (n) => mib(n)),
+  String(p.fds),
 ]);
-const last = phases.at(-1) ?? { rss: null, heap: null };
+const last = phases.at(-1) ?? { rss: null, rssReduced: null, heap: null, fds: 0 };
 const pm2 = idle[1]?.daemon ?? NaN;
 const oursIdle = idle[0]?.daemon ?? NaN;
 
 reportSection(`## Memory (RSS)
 
-Idle: each supervisor alone with its demo server running, RSS (VmRSS) read ${idleMs / 1000} s after the server answered.
-"server process" is the supervised demo server's own RSS: under PM2 it runs inside PM2's in-process wrapper.
+Idle: each supervisor alone with its demo server running, RSS (VmRSS) read ${idleMs / 1000} s after the server answered;
+each tool started ${idleRounds} times, median reading (and range). "server process" is the supervised demo server's own
+RSS: under PM2 it runs inside PM2's in-process wrapper.
 
 ${markdownTable(
-  ['process', 'supervisor RSS', 'server process RSS'],
-  idle.map((r) => [r.label, fmtMiB(r.daemon), fmtMiB(r.server)]),
+  ['process', 'supervisor RSS (median)', 'range', 'server process RSS (median)'],
+  idle.map((r) => [r.label, fmtMiB(r.daemon), `${fmtMiB(r.daemonMin)} – ${fmtMiB(r.daemonMax)}`, fmtMiB(r.server)]),
 )}
 
 Ours / PM2 daemon: ${(oursIdle / pm2).toFixed(2)}× (${fmtMiB(Math.abs(oursIdle - pm2))} ${oursIdle <= pm2 ? 'less' : 'more'}).
@@ -195,10 +244,16 @@ Leak check of ours: per run ${statusRequests.toLocaleString('en')} \`GET /superv
   ssePath
     ? ` and ${sseCycleCount.toLocaleString('en')} SSE connect/read-first-event/disconnect cycles on \`${ssePath.split('?')[0]}\` (10 at a time)`
     : '; no SSE cycles (neither /supervisor/logs nor /supervisor/inspect exists in this build)'
-}; three runs after a warm-up. After each phase the supervisor idles ${settleMs / 1000} s and the lowest of five RSS samples is
-taken. "live heap" is V8's heap right after its latest full GC (Mark-Compact), from the supervisor's \`--trace-gc\` output:
-a leak makes it climb run after run; RSS also keeps whatever the heap once grew to, so it is the noisier figure.
+}; three runs after a warm-up. After each phase the supervisor idles ${settleMs / 1000} s and the lowest of five RSS samples
+over a second is taken ("RSS after ${settleMs / 1000} s"), next to what V8 keeps committed for its heap at that moment (from
+the supervisor's \`--trace-gc\` output: RSS follows it). Then, within ${reduceWaitMs / 1000} s, V8's memory reducer usually
+runs a full GC that hands spare heap back, and RSS is read again. "live heap" is what survived the latest full GC: a
+leak makes it (or the open file descriptors: sockets, log files, watchers) climb run after run.
 
-${markdownTable(['phase', 'RSS', 'Δ RSS vs baseline', 'live heap', 'Δ live heap vs baseline'], leakRows)}
+${markdownTable(
+  ['phase', `RSS after ${settleMs / 1000} s`, 'V8 heap committed', 'RSS after the memory reducer', 'Δ vs baseline', 'live heap', 'Δ live heap', 'open fds'],
+  leakRows,
+)}
 
-After three runs vs baseline: RSS ${delta(last.rss, baseline.rss, (n) => fmtMiB(n))}, live heap ${delta(last.heap, baseline.heap, mib)}.`);
+After three runs vs baseline: RSS after the memory reducer ${delta(last.rssReduced, baseline.rssReduced, (n) => fmtMiB(n))}, live heap
+${delta(last.heap, baseline.heap, (n) => mib(n))}, open file descriptors ${last.fds - baseline.fds >= 0 ? '+' : ''}${last.fds - baseline.fds}.`);
