@@ -209,6 +209,8 @@ try {
 }
 
 const baseline = phases[1] ?? { rss: null, rssReduced: null, heap: null, fds: 0 };
+// RSS after the reducer is compared with the first phase that has one (the reducer does not run after every phase).
+const reducedBase = phases.find((p) => p.rssReduced !== null) ?? { phase: 'none', rssReduced: null };
 /** @param {number | null} value @param {number | null} base @param {(n: number) => string} fmt */
 const delta = (value, base, fmt) => (value === null || base === null ? 'n/a' : `${value >= base ? '+' : ''}${fmt(value - base)}`);
 /** @param {number | null} n */
@@ -218,7 +220,7 @@ const leakRows = phases.map((p) => [
   fmtMiB(p.rss),
   p.committed === null ? 'n/a' : `${p.committed.toFixed(1)} MB`,
   p.rssReduced === null ? `none within ${reduceWaitMs / 1000} s` : `${fmtMiB(p.rssReduced)} (after ${p.waitedS} s)`,
-  delta(p.rssReduced, baseline.rssReduced, (n) => fmtMiB(n)),
+  delta(p.rssReduced, reducedBase.rssReduced, (n) => fmtMiB(n)),
   mib(p.heap),
   delta(p.heap, baseline.heap, (n) => mib(n)),
   String(p.fds),
@@ -251,9 +253,14 @@ runs a full GC that hands spare heap back, and RSS is read again. "live heap" is
 leak makes it (or the open file descriptors: sockets, log files, watchers) climb run after run.
 
 ${markdownTable(
-  ['phase', `RSS after ${settleMs / 1000} s`, 'V8 heap committed', 'RSS after the memory reducer', 'Δ vs baseline', 'live heap', 'Δ live heap', 'open fds'],
+  ['phase', `RSS after ${settleMs / 1000} s`, 'V8 heap committed', 'RSS after the memory reducer', `Δ vs ${reducedBase.phase.split(' ')[0]}`, 'live heap', 'Δ live heap vs baseline', 'open fds'],
   leakRows,
 )}
 
-After three runs vs baseline: RSS after the memory reducer ${delta(last.rssReduced, baseline.rssReduced, (n) => fmtMiB(n))}, live heap
-${delta(last.heap, baseline.heap, (n) => mib(n))}, open file descriptors ${last.fds - baseline.fds >= 0 ? '+' : ''}${last.fds - baseline.fds}.`);
+After three runs: live heap ${delta(last.heap, baseline.heap, (n) => mib(n))} and open file descriptors ${last.fds - baseline.fds >= 0 ? '+' : ''}${
+  last.fds - baseline.fds
+} vs the baseline; RSS after the memory reducer, latest phase where it ran vs the ${reducedBase.phase.split(' ')[0]} phase: ${delta(
+  [...phases].reverse().find((p) => p.rssReduced !== null)?.rssReduced ?? null,
+  reducedBase.rssReduced,
+  (n) => fmtMiB(n),
+)}.`);
