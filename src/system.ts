@@ -139,7 +139,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
 
-  const modelsConfig = createModelsConfig(settingsData, env);
+  const modelsConfig = createModelsConfig(settingsData, env, () => supervisorSettings().modelsTtlMs);
   const modelCache = modelCacheMachine.provide({
     actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
   });

@@ -15,7 +15,12 @@ export interface ModelsConfig {
  * The model picker's view of config and env. `configData` returns the parsed config.yaml as of now, e.g.
  * `() => readConfig(path).data`, or the supervisor's last good parse. Env credentials win over config ones.
  */
-export function createModelsConfig(configData: () => Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ModelsConfig {
+export function createModelsConfig(
+  configData: () => Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+  /** The supervisor's own resolution of models_ttl_ms, so there is one; resolved here only when none is given. */
+  ttlMs?: () => number,
+): ModelsConfig {
   const credential = () => resolveCredential(env, configData());
   return {
     credential,
@@ -24,8 +29,9 @@ export function createModelsConfig(configData: () => Record<string, unknown>, en
       const value = configData().default_model;
       return typeof value === 'string' && value !== '' ? value : null;
     },
-    ttlMs: () =>
-      resolveSupervisorSettings(configData(), { env, platform: process.platform, home: homedir(), demoCommand: [] }).settings.modelsTtlMs,
+    ttlMs:
+      ttlMs ??
+      (() => resolveSupervisorSettings(configData(), { env, platform: process.platform, home: homedir(), demoCommand: [] }).settings.modelsTtlMs),
     baseUrl: () => env.ANTHROPIC_BASE_URL || undefined,
   };
 }
