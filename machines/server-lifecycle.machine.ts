@@ -181,6 +181,7 @@ export const serverLifecycleMachine = setup({
     healthBudgetSpent: ({ context }) => context.healthFailureCount + 1 >= context.policy.healthFailures,
     afterStopIsStopped: ({ context }) => context.afterStop === 'stopped',
     afterStopIsRestart: ({ context }) => context.afterStop === 'restart',
+    freshRestart: ({ event }) => event.type === 'server.restart' && event.fresh === true,
   },
   delays: {
     startTimeout: ({ context }) => context.policy.startTimeoutMs,
@@ -235,9 +236,9 @@ export const serverLifecycleMachine = setup({
         'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
         'health.ok': { guard: 'hasProcess', target: 'running', actions: 'markRunning' },
         'server.stop': { target: 'stopping', actions: 'afterStopStopped' },
-        // A start or restart while starting joins the attempt under way.
+        // A start or restart while starting joins the attempt under way, unless the restart must see a changed config.
         'server.start': {},
-        'server.restart': {},
+        'server.restart': [{ guard: 'freshRestart', target: 'stopping', actions: 'afterStopRestart' }, {}],
       },
     },
     running: {

@@ -72,7 +72,8 @@ export interface ServerLifecycleInput {
 export type ServerLifecycleEvent =
   | { type: 'server.start' }
   | { type: 'server.stop' }
-  | { type: 'server.restart' }
+  /** `fresh`: the new process must read config.yaml as it is now, so an attempt already under way is not joined. */
+  | { type: 'server.restart'; fresh?: boolean }
   | { type: 'server.adopt'; process: ProcessInfo }
   | { type: 'process.spawned'; pid: number; pgid: number; at: number; adopted?: boolean }
   | { type: 'process.spawnFailed'; code: string; message: string; at: number }

@@ -132,9 +132,10 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
 
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
+  // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
     const s = serverSettings();
-    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000);
+    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000, undefined, true);
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });

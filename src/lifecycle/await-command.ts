@@ -1,14 +1,18 @@
 import type { ServerActor } from '../system.js';
 import { commandOutcome, commandTarget, type CommandOutcome, type ServerCommand } from './command-wait.js';
 
-/** Sends a command to the lifecycle and resolves when its target is reached, fails, or `boundMs` passes. */
+/**
+ * Sends a command to the lifecycle and resolves when its target is reached, fails, or `boundMs` passes.
+ * `fresh` (restart only): never join a start under way, whose process may have read an older config.
+ */
 export function runServerCommand(
   server: ServerActor,
   command: ServerCommand,
   boundMs: number,
   signal?: AbortSignal,
+  fresh = false,
 ): Promise<Exclude<CommandOutcome, { kind: 'pending' }>> {
-  server.send({ type: `server.${command}` });
+  server.send(command === 'restart' ? { type: 'server.restart', fresh } : { type: `server.${command}` });
   const target = commandTarget(command, server.getSnapshot());
   return new Promise((resolve) => {
     let settled = false;

@@ -85,7 +85,7 @@ describe('Inspector page', () => {
 
   it('lists events with their payloads on the timeline, newest first, and filters by actor', async () => {
     await page.evaluate(() => fetch('/supervisor/server/restart', { method: 'POST' }));
-    await page.locator('#timeline .entry', { hasText: 'health.ok' }).waitFor({ timeout: 5000 });
+    await page.locator('#timeline .entry', { hasText: 'health.ok' }).first().waitFor({ timeout: 5000 });
     const titles = await page.locator('#timeline .entry[data-actor="server"] .entry-title').allTextContents();
     const order = ['server.restart', '→ stopping', 'process.exited', '→ starting', 'health.ok', '→ running'];
     expect(titles.slice(0, order.length).reverse()).toEqual(order);

@@ -3,6 +3,7 @@ import { statePath } from '../../../src/http/views.js';
 import type { InspectionRecord } from '../../../src/inspect/inspection-hub.js';
 import { request } from '../../support/http.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const put = (h: Harness, body: unknown) =>
   request(`${h.url}/supervisor/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -23,6 +24,18 @@ describe('config changes applied to the real server', () => {
     const health = await request(`http://127.0.0.1:${h.serverPort}/api/health`);
     expect(health.json).toMatchObject({ status: 'ok', version: 'demo-1.0.0', default_model: 'claude-opus-4-6' });
     expect((await h.status()).default_model).toBe('claude-opus-4-6');
+  });
+
+  it('does not take a start already under way (launched on the old file) for the restart on the new config', async () => {
+    h = await startHarness({ fixture: 'slow-server.mjs', config: { default_model: 'claude-sonnet-4-5' }, server: { env: { SLOW_START_MS: '1000' } } });
+    // The fixture prints this line after it has read config.yaml, and listens only a second later.
+    await waitFor('the first server to have read its config', () => h!.logLines().some((l) => / starting \(start delay/.test(l)));
+    expect((await h.status()).main_server_status).toBe('starting');
+    const answer = await put(h, { values: { default_model: 'claude-opus-4-6' }, restart: true });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ server_restarted: true });
+    const health = await request(`http://127.0.0.1:${h.serverPort}/api/health`);
+    expect(health.json).toMatchObject({ version: 'slow-1', default_model: 'claude-opus-4-6' });
   });
 
   it('rolls back byte for byte when the server does not come back healthy, and ends running on the old config', async () => {

@@ -242,6 +242,20 @@ describe('server lifecycle machine', () => {
     expect(h.context().generation).toBe(2);
   });
 
+  it('does not let a fresh restart (a changed config) join a start under way: it stops that attempt and starts anew', () => {
+    const h = harness();
+    h.actor.send({ type: 'server.start' });
+    h.spawned();
+    h.actor.send({ type: 'server.restart', fresh: true });
+    expect(h.value()).toEqual({ stopping: 'terminating' });
+    expect(h.commands).toEqual(['process.terminate']);
+    h.exit(null, 'SIGTERM');
+    expect(h.value()).toBe('starting');
+    expect(h.spawns).toHaveLength(2);
+    h.bringUp();
+    expect(h.context()).toMatchObject({ generation: 2, restartCount: 0, consecutiveCrashes: 0 });
+  });
+
   it('starts again after the stop when a start arrives while stopping', () => {
     const h = harness();
     h.actor.send({ type: 'server.start' });
