@@ -1,24 +1,44 @@
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { SupervisorError } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { isSecretKey, isSecretString, redactValue, REDACTED } from '../redact/redact-config.js';
 
 const modelPattern = /^(opus|sonnet|haiku|claude-[a-z0-9.-]+)(\[\d+[km]\])?$/;
 
-/** The keys PUT /supervisor/config may change: each value's schema and the expected type its errors name. */
+/** Each editable key's value schema. */
+function schemasFrom({ z }: typeof Zod) {
+  return {
+    default_model: z.string().regex(modelPattern),
+    log_level: z.enum(['debug', 'info', 'warning', 'error', 'critical']),
+    debug: z.boolean(),
+    log_format: z.enum(['text', 'json']),
+    max_message_length: z.int().positive(),
+    transcription_enabled: z.boolean(),
+  };
+}
+
+/** The keys PUT /supervisor/config may change, with the expected type their errors name. */
 export const editableKeys = {
-  default_model: { schema: z.string().regex(modelPattern), expected: `a model name matching ${modelPattern.source}` },
-  log_level: { schema: z.enum(['debug', 'info', 'warning', 'error', 'critical']), expected: 'one of debug|info|warning|error|critical' },
-  debug: { schema: z.boolean(), expected: 'true or false' },
-  log_format: { schema: z.enum(['text', 'json']), expected: 'one of text|json' },
-  max_message_length: { schema: z.int().positive(), expected: 'a positive integer' },
-  transcription_enabled: { schema: z.boolean(), expected: 'true or false' },
-} as const;
+  default_model: { expected: `a model name matching ${modelPattern.source}` },
+  log_level: { expected: 'one of debug|info|warning|error|critical' },
+  debug: { expected: 'true or false' },
+  log_format: { expected: 'one of text|json' },
+  max_message_length: { expected: 'a positive integer' },
+  transcription_enabled: { expected: 'true or false' },
+} as const satisfies Record<keyof ReturnType<typeof schemasFrom>, { expected: string }>;
 
 /** A key PUT /supervisor/config may change. */
 export type EditableKey = keyof typeof editableKeys;
 
+type Schemas = ReturnType<typeof schemasFrom>;
+
 /** Validated values for the editable keys, ready to be written. */
-export type EditableValues = { [K in EditableKey]?: z.infer<(typeof editableKeys)[K]['schema']> };
+export type EditableValues = { [K in EditableKey]?: Zod.infer<Schemas[K]> };
+
+// zod is loaded on the first config change, not at boot.
+const loadZod = lazyRequire<typeof Zod>('zod');
+let schemas: Schemas | null = null;
+const loadSchemas = (): Schemas => (schemas ??= schemasFrom(loadZod()));
 
 // Keys that decide what runs and who gets in: never editable over HTTP, whatever their value.
 const protectedNames = new Set(['auth_mode', 'host', 'port', 'cors_origins', 'supervisor', 'providers', 'plugins', 'plugin_paths', 'mcp_servers']);
@@ -64,8 +84,8 @@ export function validateConfigValues(values: Record<string, unknown>): EditableV
   const accepted: Record<string, unknown> = {};
   const problems: { key: string; value: unknown; expected: string }[] = [];
   for (const key of keys as EditableKey[]) {
-    const { schema, expected } = editableKeys[key];
-    const parsed = schema.safeParse(values[key]);
+    const { expected } = editableKeys[key];
+    const parsed = loadSchemas()[key].safeParse(values[key]);
     if (parsed.success) accepted[key] = parsed.data;
     else problems.push({ key, value: redactValue(values[key]), expected });
   }

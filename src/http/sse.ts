@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EventBuffer, Session } from 'better-sse';
+import type * as BetterSse from 'better-sse';
+import type { EventBuffer } from 'better-sse';
+import { lazyRequire } from '../lazy-require.js';
+
+// better-sse is loaded when the first stream opens, not at boot.
+const loadBetterSse = lazyRequire<typeof BetterSse>('better-sse');
 
 /** One server-sent event: `data` is sent as JSON (so it can never break the framing). */
 export interface SseEvent {
@@ -102,6 +107,7 @@ export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
  */
 export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions = {}): Promise<SseStream> {
   const settings = { ...defaults, ...options };
+  const { Session, EventBuffer } = loadBetterSse();
   const session = new Session(req, res, { keepAlive: null, retry: settings.retryMs, serializer, sanitizer });
   let closed = false; // no more writes
   let finished = false; // the connection is gone and everything is released

@@ -1,4 +1,8 @@
-import pidusage from 'pidusage';
+import type Pidusage from 'pidusage';
+import { lazyRequire } from '../lazy-require.js';
+
+// pidusage is loaded by the first sample (the first status request while a server runs), not at boot.
+const loadPidusage = lazyRequire<typeof Pidusage>('pidusage');
 
 /** CPU and memory of one process, as status shows them. */
 export interface ProcessMetrics {
@@ -10,6 +14,7 @@ export interface ProcessMetrics {
 export class MetricsSampler {
   private latest: { pid: number; metrics: ProcessMetrics; at: number } | null = null;
   private inFlight = false;
+  private used = false;
 
   constructor(
     private readonly maxAgeMs = 1_000,
@@ -27,7 +32,8 @@ export class MetricsSampler {
   /** Takes a sample now (used by the refresh and by tests that need a first value). */
   async sample(pid: number): Promise<ProcessMetrics | null> {
     try {
-      const stat = await pidusage(pid);
+      this.used = true;
+      const stat = await loadPidusage()(pid);
       const metrics = { cpuPercent: Math.round(stat.cpu * 10) / 10, memoryBytes: Math.round(stat.memory) };
       this.latest = { pid, metrics, at: this.now() };
       return metrics;
@@ -46,6 +52,6 @@ export class MetricsSampler {
 
   /** Releases pidusage's history (call at shutdown). */
   clear(): void {
-    pidusage.clear();
+    if (this.used) loadPidusage().clear();
   }
 }

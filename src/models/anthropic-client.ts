@@ -1,4 +1,5 @@
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse, AxiosStatic } from 'axios';
+import { lazyRequire } from '../lazy-require.js';
 import type { AnthropicCredential } from './credentials.js';
 import type { UpstreamModel } from './model-catalogue.js';
 import { ModelsFetchError, redactSecrets, type ModelsFetchReason } from './models-fetch-error.js';
@@ -153,10 +154,14 @@ async function fetchPage(context: PageContext, afterId: string | null): Promise<
 
 type Attempt = Page | { error: ModelsFetchError; retryable: boolean; waitMs: number | null };
 
+// axios is loaded on the first fetch, not at boot.
+const loadAxios = lazyRequire<AxiosStatic>('axios');
+
 async function attemptPage(context: PageContext, afterId: string | null): Promise<Attempt> {
   const { settings, controller, origin, fail } = context;
   let response: AxiosResponse<string>;
   try {
+    const axios = loadAxios();
     response = await axios.request<string>({
       method: 'GET',
       baseURL: settings.baseUrl,
