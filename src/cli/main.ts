@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import type { CliIo } from './command.js';
-import { main } from './cli.js';
 
 // A reader that goes away (`parachute-supervisor logs -f | head`) ends the CLI quietly, not with an EPIPE trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -9,6 +8,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const io: CliIo = { out: (t) => console.log(t), err: (t) => console.error(t), env: process.env };
-const code = await main(process.argv.slice(2), io);
+const argv = process.argv.slice(2);
+const code = argv[0] === 'serve' ? await runDaemon(argv) : await import('./cli.js').then(({ main }) => main(argv, io));
+
+// The daemon runs from one bundled file (built next to this one by `npm run build`): loading ~300 separate modules
+// costs it several MiB of resident memory for as long as it runs (README, "Memory").
+async function runDaemon(args: string[]): Promise<number> {
+  const bundle = new URL('./serve.bundle.mjs', import.meta.url).href;
+  const { runServe } = (await import(bundle)) as typeof import('./serve-main.js');
+  return runServe(args, io);
+}
 // Exit explicitly once stdout has drained: stray handles (sockets, timers) must not keep a finished CLI alive.
 process.stdout.write('', () => process.exit(code));

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
 import { isAlive } from '../../src/lifecycle/process-group.js';
-import { runCli, servedUrl } from '../support/built-cli.js';
+import { runCli, servedUrl, type CliProcess } from '../support/built-cli.js';
+import { startFakeAnthropic } from '../support/fake-anthropic.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
 import { fixture } from '../support/supervisor-harness.js';
@@ -59,4 +61,56 @@ describe('parachute-supervisor serve (built CLI)', () => {
     const unknown = runCli(['serve', '--bogus']);
     expect(await unknown.exited).toBe(2);
   });
+
+  it('runs from the one-file bundle and loads zod, better-sse, pidusage and axios only when first asked', async () => {
+    const key = 'sk-ant-api03-e2e-lazy-loading-key';
+    const fake = await startFakeAnthropic({ apiKeys: [key] });
+    const listFile = join(dir, 'loaded-packages.txt');
+    const cli = runCli(['serve', '--port', '0', '--config', configPath], {
+      NODE_OPTIONS: `--import=${fixture('loaded-packages.mjs')}`,
+      LOADED_PACKAGES_FILE: listFile,
+      ANTHROPIC_API_KEY: key,
+      ANTHROPIC_BASE_URL: fake.url,
+    });
+    try {
+      const url = await servedUrl(cli);
+      // From its output, not from status: a status request samples the server's CPU and memory through pidusage.
+      await waitFor('running', () => /server running \(pid \d+\)/.test(cli.stdout()));
+      const idle = await loadedPackages(cli, listFile);
+      // Express and the rest are inside the bundle, not loaded as modules; the on-demand packages are not loaded yet.
+      expect(idle).not.toContain('express');
+      for (const name of ['zod', 'better-sse', 'pidusage', 'axios']) expect(idle).not.toContain(name);
+
+      const put = await request(`${url}/supervisor/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ values: { log_level: 'debug' }, restart: false }),
+      });
+      expect(put.status).toBe(200);
+      const logs = await request(`${url}/supervisor/logs?lines=5&follow=false`);
+      expect(logs.status).toBe(200);
+      expect(logs.text).toContain('server started pid');
+      await waitFor('cpu and memory in status', async () => (await request(`${url}/supervisor/status`)).json.memory_bytes > 0);
+      const models = await request(`${url}/supervisor/models`);
+      expect(models.json.source).toBe('anthropic');
+      expect(await loadedPackages(cli, listFile)).toEqual(expect.arrayContaining(['zod', 'better-sse', 'pidusage', 'axios']));
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+      await fake.close();
+    }
+  });
 });
+
+/** Asks the daemon (through the loaded-packages.mjs preload) which packages its CommonJS cache holds now. */
+async function loadedPackages(cli: CliProcess, listFile: string): Promise<string[]> {
+  rmSync(listFile, { force: true });
+  cli.child.kill('SIGUSR2');
+  return waitFor('the loaded-packages list', () => {
+    try {
+      return readFileSync(listFile, 'utf8').trim().split('\n');
+    } catch {
+      return undefined;
+    }
+  });
+}
