@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { ProcessCommand, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
-import { pidFileProblem, readPidFile, removePidFile, writePidFile } from './pid-file.js';
+import { pidFileProblem, readPidFile, removePidFile } from './pid-file.js';
 import { portInUse } from './port-check.js';
-import { groupMembers, isAlive, readProcStat, signalGroup } from './process-group.js';
+import { groupMembers, isAlive, signalGroup } from './process-group.js';
+import { spawnRecorded } from './spawn-recorded.js';
 
 /** What one start needs, read fresh from config.yaml at that moment. */
 export interface StartSettings {
@@ -112,7 +112,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
         closeSync(fd);
         return fail('ERR_LOG_UNAVAILABLE', `cannot write the pid file ${files.pidPath}: ${pidProblem}`);
       }
-      const [file, ...args] = server.command;
+      const [file] = server.command;
       if (!file) {
         closeSync(fd);
         return fail('ERR_SPAWN_FAILED', 'supervisor.server.command is empty');
@@ -121,37 +121,35 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       // The supervisor's own API token is not the server's business.
       delete env.SUPERVISOR_TOKEN;
       let spawned = false;
-      const child = spawn(file, args, {
-        cwd: server.cwd ?? dirname(configPath),
-        env,
-        // Own process group: signals reach grandchildren too, and a terminal's Ctrl-C does not hit the server.
-        detached: true,
-        // A file, not a pipe: the server keeps logging if the supervisor dies.
-        stdio: ['ignore', fd, fd],
-      });
+      const { child, pidFileError } = spawnRecorded(
+        server.command,
+        {
+          cwd: server.cwd ?? dirname(configPath),
+          env,
+          // Own process group: signals reach grandchildren too, and a terminal's Ctrl-C does not hit the server.
+          detached: true,
+          // A file, not a pipe: the server keeps logging if the supervisor dies.
+          stdio: ['ignore', fd, fd],
+        },
+        files.pidPath,
+        deps.now,
+      );
       closeSync(fd);
+      if (pidFileError !== null) {
+        // The folder turned unwritable since the check above: the server runs, only adoption after a crash is lost.
+        console.error(`[supervisor] pid file ${files.pidPath} not written (${pidFileError}); a supervisor restarted after a crash could not adopt pid ${child.pid}`);
+      }
       // 'error' before 'spawn' means it never ran (ENOENT, EACCES); later errors are failed kills, already handled.
       child.once('error', (error) => {
-        if (!spawned) fail('ERR_SPAWN_FAILED', `cannot start ${JSON.stringify(file)}: ${error.message}`);
+        if (spawned) return;
+        if (child.pid !== undefined && files !== null && readPidFile(files.pidPath)?.pid === child.pid) removePidFile(files.pidPath);
+        fail('ERR_SPAWN_FAILED', `cannot start ${JSON.stringify(file)}: ${error.message}`);
       });
       child.once('spawn', () => {
         spawned = true;
         pid = child.pid ?? null;
         pgid = pid;
         if (pid === null || files === null) return;
-        try {
-          writePidFile(files.pidPath, {
-            pid,
-            pgid: pid,
-            startedAt: deps.now(),
-            startTicks: readProcStat(pid)?.startTicks ?? null,
-            command: server.command,
-            supervisorPid: process.pid,
-          });
-        } catch (error) {
-          // The folder turned unwritable since the check above: the server runs, only adoption after a crash is lost.
-          console.error(`[supervisor] pid file ${files.pidPath} not written (${(error as Error).message}); a supervisor restarted after a crash could not adopt pid ${pid}`);
-        }
         separator(files.logPath, { kind: 'started', pid, at: new Date(deps.now()) });
         send({ type: 'process.spawned', pid, pgid: pid, at: deps.now() });
         if (terminating) signal('SIGTERM');
