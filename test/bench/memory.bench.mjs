@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import { fmtMiB, listenerPid, markdownTable, median, rssBytes, sleep } from './lib/measure.mjs';
+import { fmtMiB, listenerPid, markdownTable, median, rssBytes, sleep, smapsBytes } from './lib/measure.mjs';
 import { progress, reportSection } from './lib/report.mjs';
 import { ourRequest, startBareLoop, startOurs, startPm2, startSupervisord } from './lib/tools.mjs';
 
@@ -26,6 +26,10 @@ async function idleRss(label, start) {
   /** @type {number[]} */
   const daemon = [];
   /** @type {number[]} */
+  const daemonPrivate = [];
+  /** @type {number[]} */
+  const daemonPss = [];
+  /** @type {number[]} */
   const server = [];
   for (let i = 0; i < idleRounds; i++) {
     progress(`memory: ${label} idle for ${idleMs / 1000} s (${i + 1}/${idleRounds})`);
@@ -35,12 +39,23 @@ async function idleRss(label, start) {
       const d = tool.daemonPid();
       const s = listenerPid(tool.serverPort);
       daemon.push((d === null ? null : rssBytes(d)) ?? NaN);
+      const smaps = d === null ? null : smapsBytes(d);
+      daemonPrivate.push(smaps?.private ?? NaN);
+      daemonPss.push(smaps?.pss ?? NaN);
       server.push((s === null ? null : rssBytes(s)) ?? NaN);
     } finally {
       await tool.stop();
     }
   }
-  return { label, daemon: median(daemon), daemonMin: Math.min(...daemon), daemonMax: Math.max(...daemon), server: median(server) };
+  return {
+    label,
+    daemon: median(daemon),
+    daemonMin: Math.min(...daemon),
+    daemonMax: Math.max(...daemon),
+    daemonPrivate: median(daemonPrivate),
+    daemonPss: median(daemonPss),
+    server: median(server),
+  };
 }
 
 const idle = [
@@ -232,15 +247,20 @@ const oursIdle = idle[0]?.daemon ?? NaN;
 reportSection(`## Memory (RSS)
 
 Idle: each supervisor alone with its demo server running, RSS (VmRSS) read ${idleMs / 1000} s after the server answered;
-each tool started ${idleRounds} times, median reading (and range). "server process" is the supervised demo server's own
-RSS: under PM2 it runs inside PM2's in-process wrapper.
+each tool started ${idleRounds} times, median reading (and range). Ours has answered one status request (how the benchmark
+knows its server is running), which samples the server's CPU and memory, as the process table \`pm2 start\` prints has PM2's
+daemon do. "private" is the memory the supervisor alone holds (what stopping it frees) and
+PSS its proportional share: RSS also counts, whole, the node binary's pages that every Node process shares. "server
+process" is the supervised demo server's own RSS: under PM2 it runs inside PM2's in-process wrapper.
 
 ${markdownTable(
-  ['process', 'supervisor RSS (median)', 'range', 'server process RSS (median)'],
-  idle.map((r) => [r.label, fmtMiB(r.daemon), `${fmtMiB(r.daemonMin)} – ${fmtMiB(r.daemonMax)}`, fmtMiB(r.server)]),
+  ['process', 'supervisor RSS (median)', 'range', 'private (median)', 'PSS (median)', 'server process RSS (median)'],
+  idle.map((r) => [r.label, fmtMiB(r.daemon), `${fmtMiB(r.daemonMin)} – ${fmtMiB(r.daemonMax)}`, fmtMiB(r.daemonPrivate), fmtMiB(r.daemonPss), fmtMiB(r.server)]),
 )}
 
-Ours / PM2 daemon: ${(oursIdle / pm2).toFixed(2)}× (${fmtMiB(Math.abs(oursIdle - pm2))} ${oursIdle <= pm2 ? 'less' : 'more'}).
+Ours / PM2 daemon: RSS ${(oursIdle / pm2).toFixed(2)}× (${fmtMiB(Math.abs(oursIdle - pm2))} ${oursIdle <= pm2 ? 'less' : 'more'}); private ${(
+  (idle[0]?.daemonPrivate ?? NaN) / (idle[1]?.daemonPrivate ?? NaN)
+).toFixed(2)}×; PSS ${((idle[0]?.daemonPss ?? NaN) / (idle[1]?.daemonPss ?? NaN)).toFixed(2)}×.
 
 Leak check of ours: per run ${statusRequests.toLocaleString('en')} \`GET /supervisor/status\` (autocannon, 10 connections)${
   ssePath

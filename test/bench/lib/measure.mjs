@@ -134,6 +134,24 @@ export function rssBytes(pid) {
 }
 
 /**
+ * A process's private and proportional memory (Linux smaps_rollup), in bytes: `private` is what it alone holds
+ * (Private_Clean + Private_Dirty: what exiting would free), `pss` splits each shared page among its sharers. RSS also
+ * counts, whole, the pages of the node binary that every Node process on the machine shares.
+ * @param {number} pid
+ * @returns {{ private: number, pss: number } | null}
+ */
+export function smapsBytes(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (/** @type {string} */ field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1] ?? NaN);
+    const result = { private: (kb('Private_Clean') + kb('Private_Dirty')) * 1024, pss: kb('Pss') * 1024 };
+    return Number.isFinite(result.private) && Number.isFinite(result.pss) ? result : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * True while the pid exists and is not a zombie.
  * @param {number} pid
  */
