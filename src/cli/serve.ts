@@ -5,6 +5,7 @@ import { topState } from '../lifecycle/command-wait.js';
 import { startSupervisor, type RunningSupervisor, type SupervisorOptions } from '../supervisor.js';
 import { supervisorVersion } from '../version.js';
 import { UsageError, exitCodes, type CliCommand, type CliIo } from './command.js';
+import { serveSummary } from './serve-summary.js';
 
 const help = `Usage: parachute-supervisor serve [--port 3334] [--host 127.0.0.1] [--config PATH] [--keep-server]
 
@@ -62,7 +63,7 @@ function logStates(running: RunningSupervisor, io: CliIo): void {
 export function serveCommand(extra: Pick<SupervisorOptions, 'routers' | 'onClose'> = {}): CliCommand {
   return {
     name: 'serve',
-    summary: 'run the supervisor in the foreground',
+    summary: serveSummary,
     async run(argv, io) {
       const args = parseServeArgs(argv, io.env);
       if (args === 'help') {
