@@ -37,9 +37,16 @@ const run = (file: string, args: string[]) => execFileSync(file, args, { stdio: 
  * Makes `dir` refuse new entries and renames. A mode of 0555 does that for a normal user, but root ignores permission
  * bits, and tests run as root in CI: then the folder is made immutable (`chattr +i`, which binds root too), or failing
  * that bind-mounted read-only onto itself. Both are real kernel refusals (EPERM / EROFS), not mocks; what they stand
- * in for is an owner's `chmod a-w`. Null when none of these works here (no chattr support, no mount rights).
+ * in for is an owner's `chmod a-w`. Throws when none of these works here (no chattr support, no mount rights): a
+ * fault test that cannot create its fault must fail, not pass having checked nothing.
  */
-export function makeFolderReadOnly(dir: string): ReadOnlyFolder | null {
+export function makeFolderReadOnly(dir: string): ReadOnlyFolder {
+  const made = tryReadOnly(dir);
+  if (!made) throw new Error(`cannot make ${dir} read-only on this machine (chmod has no effect, and neither chattr +i nor a read-only bind mount works)`);
+  return made;
+}
+
+function tryReadOnly(dir: string): ReadOnlyFolder | null {
   if (process.getuid?.() !== 0) {
     return attempt(dir, 'chmod 0555', () => chmodSync(dir, 0o555), () => chmodSync(dir, 0o700));
   }
