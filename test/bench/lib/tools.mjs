@@ -158,6 +158,38 @@ export function ourRequest(url, method = 'GET') {
   });
 }
 
+/**
+ * A tool whose daemon is our child process (ours, supervisord, the bare loop): killed with its server if the run
+ * is interrupted; `stop` ends it, waits until the server it supervised is gone, and removes its folder.
+ * @param {{ label: string, serverPort: number, dir: string, child: import('node:child_process').ChildProcess,
+ *   exited: Promise<unknown>, name: string, restartApi?: Tool['restartApi'], restartCli?: Tool['restartCli'],
+ *   extra?: Partial<Tool> }} options
+ * @returns {Tool}
+ */
+function childTool({ label, serverPort, dir, child, exited, name, restartApi = null, restartCli = null, extra = {} }) {
+  const forget = onEmergency(() => {
+    child.kill('SIGKILL');
+    const pid = listenerPid(serverPort);
+    if (pid) process.kill(pid, 'SIGKILL');
+  });
+  return {
+    label,
+    serverPort,
+    dir,
+    ...extra,
+    daemonPid: () => (child.exitCode === null ? child.pid ?? null : null),
+    restartApi,
+    restartCli,
+    stop: async () => {
+      const pid = listenerPid(serverPort);
+      await terminate(child, exited);
+      if (pid) await waitFor(`server ${pid} to be stopped with ${name}`, () => !alive(pid));
+      forget();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // Extra Node flags for our supervisor in every benchmark (env BENCH_NODE_ARGS, space-separated), to try a proposal
 // such as --max-semi-space-size=2 without editing code. Empty by default: the numbers are for a plain `node`.
 const extraNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -179,20 +211,15 @@ export async function startOurs({ label, server = {}, nodeArgs = [] }) {
   };
   writeFileSync(configPath, stringify(config), { mode: 0o600 });
   const { child, exited } = spawnLogged(dir, 'supervisor', process.execPath, [...extraNodeArgs, ...nodeArgs, builtCli, 'serve', '--port', String(apiPort), '--config', configPath]);
-  const forget = onEmergency(() => {
-    child.kill('SIGKILL');
-    const pid = listenerPid(serverPort);
-    if (pid) process.kill(pid, 'SIGKILL');
-  });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  /** @type {Tool} */
-  const tool = {
+  const tool = childTool({
     label,
     serverPort,
     dir,
-    apiUrl,
-    outputPath: join(dir, 'supervisor.out'),
-    daemonPid: () => (child.exitCode === null ? child.pid ?? null : null),
+    child,
+    exited,
+    name: 'our supervisor',
+    extra: { apiUrl, outputPath: join(dir, 'supervisor.out') },
     restartApi: async () => {
       const answer = await ourRequest(`${apiUrl}/supervisor/server/restart`, 'POST');
       if (answer.status !== 200) throw new Error(`restart answered ${answer.status}: ${JSON.stringify(answer.json)}`);
@@ -200,14 +227,7 @@ export async function startOurs({ label, server = {}, nodeArgs = [] }) {
     restartCli: async () => {
       await run(process.execPath, [builtCli, 'server', 'restart', '--url', apiUrl]);
     },
-    stop: async () => {
-      const pid = listenerPid(serverPort);
-      await terminate(child, exited);
-      if (pid) await waitFor(`server ${pid} to be stopped with our supervisor`, () => !alive(pid));
-      forget();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
   await awaitServer(tool, 'supervisor');
   await waitFor('our supervisor to report running', async () => {
     try {
@@ -364,17 +384,13 @@ export async function startSupervisord({ label }) {
     ].join('\n'),
   );
   const { child, exited } = spawnLogged(dir, 'supervisord', 'supervisord', ['-c', conf]);
-  const forget = onEmergency(() => {
-    child.kill('SIGKILL');
-    const pid = listenerPid(serverPort);
-    if (pid) process.kill(pid, 'SIGKILL');
-  });
-  /** @type {Tool} */
-  const tool = {
+  const tool = childTool({
     label,
     serverPort,
     dir,
-    daemonPid: () => (child.exitCode === null ? child.pid ?? null : null),
+    child,
+    exited,
+    name: 'supervisord',
     restartApi: async () => {
       // supervisorctl restart = stopProcess then startProcess, both waiting.
       await xmlRpc(socket, 'supervisor.stopProcess', ['demo', true]);
@@ -383,14 +399,7 @@ export async function startSupervisord({ label }) {
     restartCli: async () => {
       await run('supervisorctl', ['-c', conf, 'restart', 'demo']);
     },
-    stop: async () => {
-      const pid = listenerPid(serverPort);
-      await terminate(child, exited);
-      if (pid) await waitFor(`server ${pid} to be stopped with supervisord`, () => !alive(pid));
-      forget();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
   await awaitServer(tool, 'supervisord');
   return tool;
 }
@@ -406,27 +415,7 @@ export async function startBareLoop({ label }) {
   const configPath = demoConfig(dir, serverPort);
   const env = { ...process.env, PORT: String(serverPort), PARACHUTE_CONFIG: configPath };
   const { child, exited } = spawnLogged(dir, 'loop', process.execPath, [bareRespawn, process.execPath, demoServer], env);
-  const forget = onEmergency(() => {
-    child.kill('SIGKILL');
-    const pid = listenerPid(serverPort);
-    if (pid) process.kill(pid, 'SIGKILL');
-  });
-  /** @type {Tool} */
-  const tool = {
-    label,
-    serverPort,
-    dir,
-    daemonPid: () => (child.exitCode === null ? child.pid ?? null : null),
-    restartApi: null,
-    restartCli: null,
-    stop: async () => {
-      const pid = listenerPid(serverPort);
-      await terminate(child, exited);
-      if (pid) await waitFor(`server ${pid} to be stopped with the loop`, () => !alive(pid));
-      forget();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const tool = childTool({ label, serverPort, dir, child, exited, name: 'the loop' });
   await awaitServer(tool, 'loop');
   return tool;
 }
