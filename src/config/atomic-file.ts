@@ -16,9 +16,15 @@ export const privateFileMode = 0o600;
 
 /**
  * Replaces `path` with `data` atomically: a temp file in the same folder, fsync, rename over `path`, fsync of the
- * folder; mode 0600. On any failure the temp file is removed and `path` is left as it was.
+ * folder; mode 0600. On any failure the temp file is removed and `path` is left as it was. `beforeRename` runs last,
+ * just before the rename; if it throws, nothing is replaced (a check that `path` still holds what the data was made from).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, fs: AtomicFs = nodeFs): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  fs: AtomicFs = nodeFs,
+  beforeRename?: () => Promise<void>,
+): Promise<void> {
   const dir = dirname(path);
   // Same folder as the target, so rename never crosses a file system; dot-prefixed and unique per write.
   const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
@@ -32,6 +38,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
     } finally {
       await handle.close();
     }
+    await beforeRename?.();
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);

@@ -10,18 +10,27 @@ import { createSerialQueue } from './serial-queue.js';
 /** The bytes the config file held before a write (null: there was no file), to put back byte for byte. */
 export class ConfigBackup {
   readonly #bytes: Buffer | null;
+  readonly #written: Buffer;
 
   constructor(
     /** The file the bytes belong to (symlinks resolved). */
     readonly path: string,
     bytes: Buffer | null,
+    /** What the write put there: a restore goes ahead only while the file still holds exactly this. */
+    written: Buffer,
   ) {
     this.#bytes = bytes;
+    this.#written = written;
   }
 
   /** The previous content, or null when the write created the file. */
   get bytes(): Buffer | null {
     return this.#bytes;
+  }
+
+  /** The content the write left. */
+  get written(): Buffer {
+    return this.#written;
   }
 
   /** The file may hold credentials: JSON (logs, inspection) shows only its size. */
@@ -49,25 +58,69 @@ export interface ConfigWriter {
 /** Creates the serialized writer: every change is an atomic, mode-0600 replacement that keeps the file's formatting. */
 export function createConfigWriter(options: { fs?: AtomicFs } = {}): ConfigWriter {
   const serial = createSerialQueue();
+  // One edit made from the file as it is now; rejects FileChanged if a hand edit lands before the rename.
+  const writeOnce = async (path: string, values: EditableValues): Promise<ConfigWriteResult> => {
+    const target = await resolveTarget(path);
+    const previous = await readPrevious(target, path);
+    const edit = editConfigText(previous === null ? '' : decodeUtf8(previous, path), values, path);
+    if (previous === null) await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await writeOrFail(() => writeFileAtomic(target, edit.text, options.fs, () => expectUnchanged(target, previous)), `cannot write ${path}`);
+    const written = Buffer.from(edit.text, 'utf8');
+    return { backup: new ConfigBackup(target, previous, written), text: edit.text, data: edit.data, updatedKeys: Object.keys(values) };
+  };
   return {
     write: (path, values) =>
       serial(async () => {
-        const target = await resolveTarget(path);
-        const previous = await readPrevious(target, path);
-        const edit = editConfigText(previous === null ? '' : decodeUtf8(previous, path), values, path);
-        if (previous === null) await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-        await writeOrFail(() => writeFileAtomic(target, edit.text, options.fs), `cannot write ${path}`);
-        return { backup: new ConfigBackup(target, previous), text: edit.text, data: edit.data, updatedKeys: Object.keys(values) };
+        // A hand edit between our read and our rename would be overwritten: start again from the edited file instead.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return await writeOnce(path, values);
+          } catch (error) {
+            if (!(error instanceof SupervisorError && error.cause instanceof FileChanged) || attempt >= maxWriteAttempts) throw conflictOr(error, path);
+          }
+        }
       }),
     restore: (backup) =>
       serial(async () => {
         const bytes = backup.bytes;
-        await writeOrFail(
-          () => (bytes === null ? removeFileDurable(backup.path, options.fs) : writeFileAtomic(backup.path, bytes, options.fs)),
-          `cannot restore ${backup.path}`,
-        );
+        // Only our own write is undone: a file edited since (by hand) is left as it is, and the restore fails.
+        const unchanged = () => expectUnchanged(backup.path, backup.written);
+        await writeOrFail(async () => {
+          if (bytes !== null) return writeFileAtomic(backup.path, bytes, options.fs, unchanged);
+          await unchanged();
+          return removeFileDurable(backup.path, options.fs);
+        }, `cannot restore ${backup.path}`);
       }),
   };
+}
+
+const maxWriteAttempts = 3;
+
+/** The file no longer holds what an edit was made from. */
+class FileChanged extends Error {
+  override name = 'FileChanged';
+}
+
+// Throws FileChanged unless `path` holds exactly `expected` (null: does not exist).
+async function expectUnchanged(path: string, expected: Buffer | null): Promise<void> {
+  let now: Buffer | null;
+  try {
+    now = await readFile(path);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+    now = null;
+  }
+  const same = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same) throw new FileChanged('the file was changed on disk (edited by hand?) while the supervisor was writing it');
+}
+
+function conflictOr(error: unknown, path: string): unknown {
+  if (!(error instanceof SupervisorError && error.cause instanceof FileChanged)) return error;
+  return new SupervisorError(
+    'ERR_CONFLICT',
+    `${path} kept changing on disk while the change was being written (${maxWriteAttempts} attempts); nothing was written over it, try again`,
+    { cause: error },
+  );
 }
 
 // Write through a symlinked config (dotfile managers) to its target instead of replacing the link with a file.

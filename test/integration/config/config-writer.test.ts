@@ -100,6 +100,41 @@ describe('config writer', () => {
     expect(cd.strays()).toEqual([]);
   });
 
+  it('keeps a hand edit made while it writes: the change is made again on top of the edited file', async () => {
+    const cd = fresh();
+    let edits = 0;
+    // The owner saves the file by hand while our temp file is being written (between our read and our rename).
+    const writer = createConfigWriter({ fs: { open: editingOpen(cd.path, () => (edits += 1) === 1, 'log_level: debug\n'), rename, rm } });
+    const result = await writer.write(cd.path, { default_model: 'opus' });
+    expect(edits).toBeGreaterThanOrEqual(2);
+    expect(cd.text()).toBe(original.replace('default_model:   sonnet  ', 'default_model:   opus  ') + 'log_level: debug\n');
+    expect(result.backup.bytes?.toString()).toBe(original + 'log_level: debug\n');
+    expect(cd.strays()).toEqual([]);
+  });
+
+  it('answers 409 ERR_CONFLICT and leaves the hand-edited file alone when it keeps changing', async () => {
+    const cd = fresh();
+    let n = 0;
+    const writer = createConfigWriter({ fs: { open: editingOpen(cd.path, () => true, () => `# edit ${(n += 1)}\n`), rename, rm } });
+    const error = writer.write(cd.path, { default_model: 'opus' });
+    await expect(error).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+    await expect(error).rejects.toThrow(/kept changing on disk while the change was being written \(3 attempts\); nothing was written over it/);
+    expect(cd.text()).toBe(`${original}# edit 1\n# edit 2\n# edit 3\n`);
+    expect(cd.strays()).toEqual([]);
+  });
+
+  it('does not roll back over a hand edit made after its write: the restore fails and the file stays', async () => {
+    const cd = fresh();
+    const writer = createConfigWriter();
+    const { backup } = await writer.write(cd.path, { default_model: 'opus' });
+    const handEdited = `${cd.text()}debug: true\n`;
+    writeFileSync(cd.path, handEdited);
+    await expect(writer.restore(backup)).rejects.toMatchObject({ code: 'ERR_CONFIG_WRITE' });
+    await expect(writer.restore(backup)).rejects.toThrow(/cannot restore .*: the file was changed on disk \(edited by hand\?\)/);
+    expect(cd.text()).toBe(handEdited);
+    expect(cd.strays()).toEqual([]);
+  });
+
   it('writes through a symlink to its target and keeps the link', async () => {
     const cd = fresh(null);
     const realDir = join(cd.dir, 'dotfiles');
@@ -120,3 +155,11 @@ const failingSyncOpen = (async (...args: Parameters<typeof open>) => {
   if (args[1] === 'wx') handle.sync = () => Promise.reject(new Error('EIO: fsync failed'));
   return handle;
 }) as typeof open;
+
+/** An open() that, when `when()` says so, appends to `path` as a person saving it would, just before a temp file opens. */
+function editingOpen(path: string, when: () => boolean, addition: string | (() => string)): typeof open {
+  return (async (...args: Parameters<typeof open>) => {
+    if (args[1] === 'wx' && when()) writeFileSync(path, readFileSync(path, 'utf8') + (typeof addition === 'string' ? addition : addition()));
+    return open(...args);
+  }) as typeof open;
+}
