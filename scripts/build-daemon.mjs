@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the daemon (dist/src/cli/serve-main.js, as tsc built it, and what it imports, packages included) into one
 // file, dist/src/cli/serve.bundle.mjs, which `parachute-supervisor serve` runs. One file instead of ~300 modules keeps
-// several MiB of resident memory out of a process that runs all day (README, "Memory"; `npm run bench -- memory`).
+// several MiB of resident memory out of a process that runs all day (README, "How it is built"; `npm run bench -- memory`).
 // Whitespace and syntax are minified, names are kept, so stack traces stay readable; a source map sits beside it.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
