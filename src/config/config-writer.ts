@@ -64,7 +64,7 @@ export function createConfigWriter(options: { fs?: AtomicFs } = {}): ConfigWrite
     const previous = await readPrevious(target, path);
     const edit = editConfigText(previous === null ? '' : decodeUtf8(previous, path), values, path);
     if (previous === null) await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    await writeOrFail(() => writeFileAtomic(target, edit.text, options.fs, () => expectUnchanged(target, previous)), `cannot write ${path}`);
+    await writeOrFail(() => writeFileAtomic(target, edit.text, options.fs, () => expectUnchanged(target, previous, 'read')), `cannot write ${path}`);
     const written = Buffer.from(edit.text, 'utf8');
     return { backup: new ConfigBackup(target, previous, written), text: edit.text, data: edit.data, updatedKeys: Object.keys(values) };
   };
@@ -84,7 +84,7 @@ export function createConfigWriter(options: { fs?: AtomicFs } = {}): ConfigWrite
       serial(async () => {
         const bytes = backup.bytes;
         // Only our own write is undone: a file edited since (by hand) is left as it is, and the restore fails.
-        const unchanged = () => expectUnchanged(backup.path, backup.written);
+        const unchanged = () => expectUnchanged(backup.path, backup.written, 'wrote');
         await writeOrFail(async () => {
           if (bytes !== null) return writeFileAtomic(backup.path, bytes, options.fs, unchanged);
           await unchanged();
@@ -101,8 +101,8 @@ class FileChanged extends Error {
   override name = 'FileChanged';
 }
 
-// Throws FileChanged unless `path` holds exactly `expected` (null: does not exist).
-async function expectUnchanged(path: string, expected: Buffer | null): Promise<void> {
+// Throws FileChanged unless `path` holds exactly `expected` (null: does not exist), what the supervisor last `did` to it.
+async function expectUnchanged(path: string, expected: Buffer | null, did: 'read' | 'wrote'): Promise<void> {
   let now: Buffer | null;
   try {
     now = await readFile(path);
@@ -111,7 +111,7 @@ async function expectUnchanged(path: string, expected: Buffer | null): Promise<v
     now = null;
   }
   const same = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same) throw new FileChanged('the file was changed on disk (edited by hand?) while the supervisor was writing it');
+  if (!same) throw new FileChanged(`the file was changed on disk (edited by hand?) since the supervisor ${did} it`);
 }
 
 function conflictOr(error: unknown, path: string): unknown {
