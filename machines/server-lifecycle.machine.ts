@@ -17,12 +17,14 @@ export function crashesInWindow(crashTimes: readonly number[], at: number, perio
 }
 
 /**
- * The restart delay after the n-th consecutive crash: none after the first (a server that was stable comes back at
- * once), then backoffMs doubling from the second, capped at backoffMaxMs.
+ * The restart delay after the n-th consecutive crash. A run of crashes that began with a running server's crash
+ * restarts at once the first time (a server that was up comes back at once), then waits backoffMs doubling from the
+ * second crash; one that began with a failed start (it never came up: retrying at once would most likely fail the
+ * same way) waits backoffMs from the first. Capped at backoffMaxMs.
  */
-export function backoffDelay(consecutiveCrashes: number, backoffMs: number, backoffMaxMs: number): number {
-  if (consecutiveCrashes <= 1) return 0;
-  const exponent = consecutiveCrashes - 2;
+export function backoffDelay(consecutiveCrashes: number, backoffMs: number, backoffMaxMs: number, beganRunning = true): number {
+  const exponent = beganRunning ? consecutiveCrashes - 2 : consecutiveCrashes - 1;
+  if (exponent < 0) return 0;
   return Math.min(backoffMs * 2 ** Math.min(exponent, 30), backoffMaxMs);
 }
 
@@ -43,14 +45,14 @@ const crashTransitions = [
   {
     guard: 'crashBudgetSpent',
     target: '#serverLifecycle.crashed.exhausted',
-    actions: ['recordExit', 'recordCrash', 'setCrashLoopError'],
+    actions: ['recordCrash', 'recordExit', 'setCrashLoopError'],
   },
   {
     guard: 'restartAllowed',
     target: '#serverLifecycle.crashed.backoff',
-    actions: ['recordExit', 'recordCrash', 'scheduleRestart'],
+    actions: ['recordCrash', 'recordExit', 'scheduleRestart'],
   },
-  { target: '#serverLifecycle.crashed.halted', actions: ['recordExit', 'recordCrash'] },
+  { target: '#serverLifecycle.crashed.halted', actions: ['recordCrash', 'recordExit'] },
 ] as const;
 
 /** The main server's lifecycle: stopped → starting → running → stopping, and crashed with OTP-style restarts. */
@@ -144,6 +146,8 @@ export const serverLifecycleMachine = setup({
       return {
         crashTimes: [...crashesInWindow(context.crashTimes, event.at, context.policy.periodMs), event.at],
         consecutiveCrashes: context.consecutiveCrashes + 1,
+        // Read before recordExit clears runningSince: was this attempt ever healthy?
+        streakBeganRunning: context.consecutiveCrashes === 0 ? context.runningSince !== null : context.streakBeganRunning,
         lastError: forced && context.lastError ? context.lastError : error('ERR_SERVER_EXITED', exitMessage(event), event.at),
       };
     }),
@@ -159,7 +163,7 @@ export const serverLifecycleMachine = setup({
     scheduleRestart: assign({
       nextRestartAt: ({ context, event }) =>
         (event.type === 'process.exited' ? event.at : 0) +
-        backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs),
+        backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning),
     }),
     countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1 }),
     resetCrashes: assign({ crashTimes: [], consecutiveCrashes: 0, lastError: null, nextRestartAt: null }),
@@ -186,7 +190,8 @@ export const serverLifecycleMachine = setup({
   delays: {
     startTimeout: ({ context }) => context.policy.startTimeoutMs,
     stopTimeout: ({ context }) => context.policy.stopTimeoutMs,
-    restartBackoff: ({ context }) => backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs),
+    restartBackoff: ({ context }) =>
+      backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning),
     stableAfter: ({ context }) => context.policy.stableMs,
   },
 }).createMachine({
@@ -200,6 +205,7 @@ export const serverLifecycleMachine = setup({
     restartCount: 0,
     crashTimes: [],
     consecutiveCrashes: 0,
+    streakBeganRunning: true,
     lastExit: null,
     lastError: null,
     nextRestartAt: null,

@@ -53,6 +53,8 @@ export interface ServerLifecycleContext {
   crashTimes: number[];
   /** Crashes since the server last ran for a stable period; drives the backoff exponent. */
   consecutiveCrashes: number;
+  /** The current run of crashes began with a crash of a running server: its first restart is immediate. */
+  streakBeganRunning: boolean;
   lastExit: ExitInfo | null;
   lastError: LifecycleError | null;
   nextRestartAt: number | null;

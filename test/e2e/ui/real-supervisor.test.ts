@@ -190,8 +190,8 @@ describe('the pages against the real supervisor', () => {
     expect(status.main_server_pid).not.toBe(pidBefore);
     expect((await serverHealth()).default_model).toBe(configuredModel);
     expect(await page.getByLabel('Default model').inputValue()).toBe(configuredModel);
-    // Why, in the server's own words, in the live log. Once or twice: the automatic restart after the failed start
-    // may try the new file again before the rollback has put the old one back.
+    // Why, in the server's own words, in the live log (the first of these lines if a slow rollback let the automatic
+    // retry, backoff_ms after the failed start, try the new file once more).
     await page.locator('#log .log-line', { hasText: `cannot start with default_model ${brokenModel}` }).first().waitFor();
     await screenshot(page, 'real-settings-rollback');
   });

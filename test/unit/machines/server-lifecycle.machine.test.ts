@@ -125,20 +125,31 @@ describe('server lifecycle machine', () => {
     expect(h.value()).toBe('starting');
   });
 
-  it('doubles the backoff on each consecutive crash up to backoffMaxMs', () => {
-    const h = harness({ intensity: 100, periodMs: 1, backoffMs: 1_000, backoffMaxMs: 5_000 });
+  // Crashes in a row, each attempt either coming up first (`bringUp`) or dying while starting (`spawned` only).
+  function crashDelays(comesUp: boolean) {
+    const h = harness({ intensity: 100, periodMs: 1, backoffMs: 1_000, backoffMaxMs: 5_000, stableMs: 60_000 });
     h.actor.send({ type: 'server.start' });
     const delays: number[] = [];
     for (let i = 0; i < 5; i++) {
-      h.spawned();
+      if (comesUp) h.bringUp();
+      else h.spawned();
       h.exit(1);
       const next = h.context().nextRestartAt ?? 0;
       delays.push(next - h.clock.now());
       h.clock.increment(next - h.clock.now());
       expect(h.value()).toBe('starting');
     }
-    expect(delays).toEqual([0, 1_000, 2_000, 4_000, 5_000]);
+    return delays;
+  }
+
+  it('doubles the backoff on each consecutive crash up to backoffMaxMs, the first restart of a running server at once', () => {
+    expect(crashDelays(true)).toEqual([0, 1_000, 2_000, 4_000, 5_000]);
     expect(backoffDelay(40, 1_000, 30_000)).toBe(30_000);
+  });
+
+  it('gives a server that dies while starting no immediate retry: backoffMs from its first failed start', () => {
+    expect(crashDelays(false)).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(backoffDelay(1, 1_000, 30_000, false)).toBe(1_000);
   });
 
   it('resets the backoff after the server has run for stableMs', () => {
