@@ -1,7 +1,6 @@
 // Measuring helpers shared by the benchmarks: clocks, HTTP probes, /proc readers, statistics, tables.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /** Milliseconds on the monotonic clock. */
@@ -9,19 +8,6 @@ export const now = () => performance.now();
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A TCP port that was free a moment ago (the OS picks it). @returns {Promise<number>} */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One GET to 127.0.0.1 without keep-alive; resolves with the status (0 when refused, reset or timed out).

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { alive, freePort, healthyAt, listenerPid, waitFor } from './measure.mjs';
+import { freePort } from '../../support/free-port.mjs';
+import { alive, healthyAt, listenerPid, waitFor } from './measure.mjs';
 
 const run = promisify(execFile);
 
