@@ -1,5 +1,6 @@
 import { groupMembers, isAlive } from '../../src/lifecycle/process-group.js';
 import { request, type HttpAnswer } from './http.js';
+import type { ReadOnlyFolder } from './read-only-folder.js';
 import type { Harness } from './supervisor-harness.js';
 
 /** Every server process (pid and process group) the lifecycle has reported, collected from its snapshots. */
@@ -26,6 +27,17 @@ export function trackServerProcesses(h: Harness): ProcessTracker {
     pgids.add(current.pgid);
   }
   return { pids, pgids, stop: () => subscription.unsubscribe() };
+}
+
+/**
+ * The end of every fault test: makes the folder writable again, stops tracking, closes the supervisor, and checks
+ * that no process of any server it ran outlives it.
+ */
+export async function endFaultTest(h: Harness | undefined, tracker: ProcessTracker | undefined, readOnly: ReadOnlyFolder | null = null): Promise<void> {
+  readOnly?.undo();
+  tracker?.stop();
+  await h?.close();
+  if (tracker) expect(orphansOf(tracker.pgids)).toEqual([]);
 }
 
 /** Live members of these process groups, leaving out the group `except` (the server that should be running). */

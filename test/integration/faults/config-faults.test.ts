@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { orphansOf, trackServerProcesses, truthfulStatus, type ProcessTracker } from '../../support/fault-checks.js';
+import { endFaultTest, type ProcessTracker, trackServerProcesses, truthfulStatus } from '../../support/fault-checks.js';
 import { request } from '../../support/http.js';
 import { configActor } from '../../support/lifecycle-watch.js';
 import { makeFolderReadOnly, type ReadOnlyFolder } from '../../support/read-only-folder.js';
@@ -14,13 +14,8 @@ describe('faults: the config folder turns read-only', () => {
   let tracker: ProcessTracker | undefined;
   let readOnly: ReadOnlyFolder | null = null;
   afterEach(async () => {
-    readOnly?.undo();
-    readOnly = null;
-    tracker?.stop();
-    await h?.close();
-    if (tracker) expect(orphansOf(tracker.pgids)).toEqual([]);
-    h = undefined;
-    tracker = undefined;
+    await endFaultTest(h, tracker, readOnly);
+    [h, tracker, readOnly] = [undefined, undefined, null];
   });
 
   // Entries of the harness folder: config.yaml and logs/; a temp file left by a failed write would show here.

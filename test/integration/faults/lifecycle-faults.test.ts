@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../../src/lifecycle/process-group.js';
-import { orphansOf, trackServerProcesses, truthfulStatus, type ProcessTracker } from '../../support/fault-checks.js';
+import { endFaultTest, orphansOf, type ProcessTracker, trackServerProcesses, truthfulStatus } from '../../support/fault-checks.js';
 import { request } from '../../support/http.js';
 import { configActor, recordStates, whenServer } from '../../support/lifecycle-watch.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
@@ -16,12 +16,8 @@ describe('faults: the server killed at awkward moments', () => {
   let h: Harness | undefined;
   let tracker: ProcessTracker | undefined;
   afterEach(async () => {
-    tracker?.stop();
-    await h?.close();
-    // Whatever happened in the test, no process of any server it ran may outlive the supervisor.
-    if (tracker) expect(orphansOf(tracker.pgids)).toEqual([]);
-    h = undefined;
-    tracker = undefined;
+    await endFaultTest(h, tracker);
+    [h, tracker] = [undefined, undefined];
   });
 
   it('restarts a server SIGKILLed while starting, and kills the grandchild it left', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { orphansOf, trackServerProcesses, truthfulStatus, type ProcessTracker } from '../../support/fault-checks.js';
+import { endFaultTest, orphansOf, type ProcessTracker, trackServerProcesses, truthfulStatus } from '../../support/fault-checks.js';
 import { makeFolderReadOnly, type ReadOnlyFolder } from '../../support/read-only-folder.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 
@@ -9,13 +9,8 @@ describe('faults: the log folder turns read-only', () => {
   let tracker: ProcessTracker | undefined;
   let readOnly: ReadOnlyFolder | null = null;
   afterEach(async () => {
-    readOnly?.undo();
-    readOnly = null;
-    tracker?.stop();
-    await h?.close();
-    if (tracker) expect(orphansOf(tracker.pgids)).toEqual([]);
-    h = undefined;
-    tracker = undefined;
+    await endFaultTest(h, tracker, readOnly);
+    [h, tracker, readOnly] = [undefined, undefined, null];
   });
 
   const logDir = (x: Harness) => join(x.dir, 'logs');

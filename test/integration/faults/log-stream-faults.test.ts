@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { orphansOf, trackServerProcesses, truthfulStatus, type ProcessTracker } from '../../support/fault-checks.js';
+import { endFaultTest, type ProcessTracker, trackServerProcesses, truthfulStatus } from '../../support/fault-checks.js';
 import { makeFolderReadOnly, type ReadOnlyFolder } from '../../support/read-only-folder.js';
 import { openSse, type SseClient } from '../../support/sse-client.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
@@ -30,15 +30,10 @@ describe('faults: the log file deleted, or its folder read-only, while a client 
   let tracker: ProcessTracker | undefined;
   let readOnly: ReadOnlyFolder | null = null;
   afterEach(async () => {
-    readOnly?.undo();
-    readOnly = null;
     sse?.close();
     sse = undefined;
-    tracker?.stop();
-    await h?.close();
-    if (tracker) expect(orphansOf(tracker.pgids)).toEqual([]);
-    h = undefined;
-    tracker = undefined;
+    await endFaultTest(h, tracker, readOnly);
+    [h, tracker, readOnly] = [undefined, undefined, null];
   });
 
   it('keeps the stream open when server.log is deleted, and streams the next server from the new file', async () => {
