@@ -135,7 +135,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
     const s = serverSettings();
-    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000, undefined, true);
+    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000, { fresh: true });
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });

@@ -76,7 +76,7 @@ export function createConfigWriter(options: { fs?: AtomicFs } = {}): ConfigWrite
           try {
             return await writeOnce(path, values);
           } catch (error) {
-            if (!(error instanceof SupervisorError && error.cause instanceof FileChanged) || attempt >= maxWriteAttempts) throw conflictOr(error, path);
+            if (!isFileChanged(error) || attempt >= maxWriteAttempts) throw conflictOr(error, path);
           }
         }
       }),
@@ -114,8 +114,13 @@ async function expectUnchanged(path: string, expected: Buffer | null, did: 'read
   if (!same) throw new FileChanged(`the file was changed on disk (edited by hand?) since the supervisor ${did} it`);
 }
 
+// writeOrFail wraps what the check threw: a FileChanged arrives as the cause of an ERR_CONFIG_WRITE.
+function isFileChanged(error: unknown): boolean {
+  return error instanceof SupervisorError && error.cause instanceof FileChanged;
+}
+
 function conflictOr(error: unknown, path: string): unknown {
-  if (!(error instanceof SupervisorError && error.cause instanceof FileChanged)) return error;
+  if (!isFileChanged(error)) return error;
   return new SupervisorError(
     'ERR_CONFLICT',
     `${path} kept changing on disk while the change was being written (${maxWriteAttempts} attempts); nothing was written over it, try again`,

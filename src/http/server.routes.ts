@@ -39,7 +39,7 @@ export function createServerRouter(deps: StatusDeps): Router {
     const bound = settings.stopTimeoutMs + settings.startTimeoutMs + 5_000;
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    const outcome = await runServerCommand(deps.system.server, action, bound, aborted.signal);
+    const outcome = await runServerCommand(deps.system.server, action, bound, { signal: aborted.signal });
     if (outcome.kind === 'failed') {
       const verb = action === 'stop' ? 'stop' : 'start';
       // Lifecycle failures are 500 whatever their code (DESIGN §4.2); only a shutdown answers 503.

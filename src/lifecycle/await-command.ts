@@ -9,8 +9,7 @@ export function runServerCommand(
   server: ServerActor,
   command: ServerCommand,
   boundMs: number,
-  signal?: AbortSignal,
-  fresh = false,
+  { signal, fresh = false }: { signal?: AbortSignal; fresh?: boolean } = {},
 ): Promise<Exclude<CommandOutcome, { kind: 'pending' }>> {
   server.send(command === 'restart' ? { type: 'server.restart', fresh } : { type: `server.${command}` });
   const target = commandTarget(command, server.getSnapshot());
