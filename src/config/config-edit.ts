@@ -26,7 +26,8 @@ export function editConfigText(text: string, values: Record<string, unknown>, pa
   // First choice: swap only the changed value tokens in the original text. The Document round trip is the
   // fallback for shapes a splice cannot handle (flow mappings, block scalars, anchors); it keeps comments and
   // order but may re-indent. Either result is re-parsed and must hold exactly the expected data.
-  for (const candidate of [spliceValues(text, values), rewriteWithDocument(text, values)]) {
+  for (const make of [() => spliceValues(text, values), () => rewriteWithDocument(text, values)]) {
+    const candidate = make();
     if (candidate === null) continue;
     const after = parseConfigText(path, candidate);
     if (after.status === 'ok' && isDeepStrictEqual(after.data, expected)) return { text: candidate, data: after.data };

@@ -1,4 +1,5 @@
 import { SupervisorError } from '../errors.js';
+import { createLineRedactor } from '../redact/redact-line.js';
 
 /** Why fetching the model list failed; the sub-code of ERR_MODELS_FETCH. */
 export type ModelsFetchReason =
@@ -32,12 +33,11 @@ export class ModelsFetchError extends SupervisorError {
   }
 }
 
-const secretPattern = /sk-ant-[A-Za-z0-9_-]+/g;
-
-/** Makes upstream text safe to show: the given secrets and anything shaped like an Anthropic key are redacted, and it is cut short. */
+/**
+ * Makes upstream text safe to show: the given secrets and every token shape the log redactor knows are redacted (the
+ * same redactor as the log stream), and it is cut short.
+ */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
-  out = out.replace(secretPattern, '[REDACTED]').replace(/\s+/g, ' ').trim();
+  const out = createLineRedactor(secrets)(text).replace(/\s+/g, ' ').trim();
   return out.length > 200 ? `${out.slice(0, 200)}…` : out;
 }

@@ -1,5 +1,6 @@
-/** What replaces a secret in a redacted line. */
-export const REDACTED = '[REDACTED]';
+import { REDACTED } from './redact-config.js';
+
+export { REDACTED };
 
 // Configured secrets shorter than this are not matched verbatim: they would blank out ordinary words.
 const MIN_SECRET_LENGTH = 6;
