@@ -19,7 +19,7 @@ import { createModelsConfig, type ModelsConfig } from './models/models-config.js
 import { redactValue } from './redact/redact-config.js';
 import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
-import { createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
+import { applyTimeoutMs, createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
 import { provideConfigApply } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { runServerCommand } from './lifecycle/await-command.js';
@@ -154,9 +154,8 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const server = () => root.system.get('server') as ServerActor;
   root.start();
 
-  // Two restarts (the new config, then the restored one), each bounded by its stop and start timeouts.
   const applyConfig = createConfigApplyClient(() => root.system.get('config') as ConfigApplyActorRef | undefined, {
-    timeoutMs: 2 * (settings.stopTimeoutMs + settings.startTimeoutMs + 5_000) + 5_000,
+    timeoutMs: () => applyTimeoutMs(serverSettings()),
   });
 
   const shutdown = (timeoutMs = serverSettings().stopTimeoutMs + 5_000) =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActorRefFrom } from 'xstate';
 import type { ConfigApplyAnswer, configApplyMachine } from '../../machines/config-apply.machine.js';
 import { SupervisorError } from '../errors.js';
+import { serverDefaults } from './defaults.js';
 
 /** The part of the config actor the HTTP layer talks to. */
 export type ConfigApplyActorRef = Pick<ActorRefFrom<typeof configApplyMachine>, 'send' | 'on' | 'subscribe' | 'getSnapshot'>;
@@ -15,8 +16,10 @@ export interface ConfigChange {
 /** Sends one change to the config actor and resolves with its answer. */
 export type ApplyConfig = (change: ConfigChange) => Promise<ConfigApplyAnswer>;
 
-/** Default bound on one change: two restarts (new config, then the restored one) with their start and stop timeouts. */
-export const defaultApplyTimeoutMs = 2 * (30_000 + 10_000) + 10_000;
+/** Bound on one change: two restarts (the new config, then the restored one), each with its stop and start timeouts. */
+export function applyTimeoutMs(server: { startTimeoutMs: number; stopTimeoutMs: number } = serverDefaults): number {
+  return 2 * (server.stopTimeoutMs + server.startTimeoutMs + 5_000) + 5_000;
+}
 
 /**
  * Talks to the config actor (or a getter for it, for an actor system started later): each call sends
@@ -25,11 +28,12 @@ export const defaultApplyTimeoutMs = 2 * (30_000 + 10_000) + 10_000;
  */
 export function createConfigApplyClient(
   actor: ConfigApplyActorRef | (() => ConfigApplyActorRef | undefined),
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number | (() => number) } = {},
 ): ApplyConfig {
-  const timeoutMs = options.timeoutMs ?? defaultApplyTimeoutMs;
   return (change) =>
     new Promise<ConfigApplyAnswer>((resolve, reject) => {
+      // Asked per change: the timeouts in config.yaml may have been edited since start-up.
+      const timeoutMs = typeof options.timeoutMs === 'function' ? options.timeoutMs() : (options.timeoutMs ?? applyTimeoutMs());
       const ref = typeof actor === 'function' ? actor() : actor;
       if (!ref || ref.getSnapshot().status !== 'active') {
         reject(new SupervisorError('ERR_SHUTTING_DOWN', 'The config actor is not running'));
