@@ -113,7 +113,8 @@ export function defaultConfigPath(home: string = homedir()): string {
   return join(home, '.parachute', 'config.yaml');
 }
 
-function expandHome(path: string, home: string): string {
+/** `~` and `~/…` resolved against `home`; anything else as it is. */
+export function expandHome(path: string, home: string): string {
   return path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfigPath } from '../config/settings.js';
+import { defaultConfigPath, defaultLogDir, expandHome } from '../config/settings.js';
 import { renderLaunchAgent, renderSystemdUnit, serviceNames, type ServiceValues } from './render-service.js';
 
 /** The service managers this installs for. */
@@ -128,7 +128,8 @@ export function serviceValues(host: ServiceHost, platform: ServicePlatform, opti
     mainPath: mainScriptPath(host),
     configPath: resolve(host.cwd, expandHome(config, host.home)),
     home: host.home,
-    logDir: join(host.home, 'Library', 'Logs', 'Parachute'),
+    // The LaunchAgent's logs go where the supervisor's own default log folder is on macOS.
+    logDir: defaultLogDir({ env: host.env, home: host.home, platform: 'darwin' }),
     pathEnv: servicePath(host, platform),
   };
 }
@@ -346,10 +347,6 @@ function servicePath(host: ServiceHost, platform: ServicePlatform): string {
   // eslint-disable-next-line no-control-regex
   const usable = (folder: string) => folder.startsWith('/') && !/[\u0000-\u001f\u007f]/.test(folder);
   return [...new Set([dirname(host.nodePath), ...fromUser, ...standard].filter(usable))].join(':');
-}
-
-function expandHome(path: string, home: string): string {
-  return path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
 }
 
 // Temp file in the same folder, then rename: launchd/systemd never read a half-written unit.
