@@ -1,6 +1,7 @@
 // What every client subcommand shares: argument parsing, --help, the client, and errors mapped to exit codes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
+  abortableDelay,
   SupervisorClient,
   SupervisorHttpError,
   SupervisorUnreachableError,
@@ -112,17 +113,4 @@ export function reportError(error: unknown, io: CliIo, command: string): number 
 }
 
 /** Resolves after `ms`, or rejects at once when `signal` aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const delay = abortableDelay;

@@ -463,7 +463,8 @@ function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects at once when `signal` aborts (also the CLI's wait between polls). */
+export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
