@@ -28,6 +28,11 @@ export function backoffDelay(consecutiveCrashes: number, backoffMs: number, back
   return Math.min(backoffMs * 2 ** Math.min(exponent, 30), backoffMaxMs);
 }
 
+// The delay before the restart the latest crash scheduled (shown as nextRestartAt and used as the timer).
+function restartDelay(context: ServerLifecycleContext): number {
+  return backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning);
+}
+
 function isCleanExit(event: ExitedEvent): boolean {
   return event.code === 0 && event.signal === null;
 }
@@ -161,9 +166,7 @@ export const serverLifecycleMachine = setup({
         ),
     }),
     scheduleRestart: assign({
-      nextRestartAt: ({ context, event }) =>
-        (event.type === 'process.exited' ? event.at : 0) +
-        backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning),
+      nextRestartAt: ({ context, event }) => (event.type === 'process.exited' ? event.at : 0) + restartDelay(context),
     }),
     countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1 }),
     resetCrashes: assign({ crashTimes: [], consecutiveCrashes: 0, lastError: null, nextRestartAt: null }),
@@ -190,8 +193,7 @@ export const serverLifecycleMachine = setup({
   delays: {
     startTimeout: ({ context }) => context.policy.startTimeoutMs,
     stopTimeout: ({ context }) => context.policy.stopTimeoutMs,
-    restartBackoff: ({ context }) =>
-      backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning),
+    restartBackoff: ({ context }) => restartDelay(context),
     stableAfter: ({ context }) => context.policy.stableMs,
   },
 }).createMachine({
@@ -324,6 +326,3 @@ export const serverLifecycleMachine = setup({
     },
   },
 });
-
-/** The five words of DESIGN §4.1 for a lifecycle state value. */
-export type ServerStatusWord = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';

@@ -23,6 +23,7 @@ import { applyTimeoutMs, createConfigApplyClient, type ApplyConfig, type ConfigA
 import { provideConfigApply } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { runServerCommand } from './lifecycle/await-command.js';
+import { commandBoundMs } from './lifecycle/command-wait.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
 
@@ -100,6 +101,14 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const supervisorSettings = () => resolveSupervisorSettings(settingsData(), where).settings;
   const now = () => Date.now();
 
+  const probeTiming = {
+    readinessIntervalMs: options.readinessIntervalMs ?? 100,
+    health: () => {
+      const s = serverSettings();
+      return { intervalMs: s.healthIntervalMs, timeoutMs: s.healthTimeoutMs };
+    },
+    now,
+  };
   const lifecycle = serverLifecycleMachine.provide({
     actions: {
       loadPolicy: assign({ policy: () => policyOf(serverSettings()) }),
@@ -110,18 +119,8 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
         now,
         adoptPollMs: options.adoptPollMs,
       }),
-      readinessProbe: readinessProbeLogic({
-        readinessIntervalMs: options.readinessIntervalMs ?? 100,
-        livenessIntervalMs: () => serverSettings().healthIntervalMs,
-        timeoutMs: () => serverSettings().healthTimeoutMs,
-        now,
-      }),
-      livenessProbe: livenessProbeLogic({
-        readinessIntervalMs: options.readinessIntervalMs ?? 100,
-        livenessIntervalMs: () => serverSettings().healthIntervalMs,
-        timeoutMs: () => serverSettings().healthTimeoutMs,
-        now,
-      }),
+      readinessProbe: readinessProbeLogic(probeTiming),
+      livenessProbe: livenessProbeLogic(probeTiming),
     },
   });
 
@@ -135,7 +134,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
     const s = serverSettings();
-    const outcome = await runServerCommand(server(), 'restart', s.stopTimeoutMs + s.startTimeoutMs + 5_000, { fresh: true });
+    const outcome = await runServerCommand(server(), 'restart', commandBoundMs(s), { fresh: true });
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActorRefFrom } from 'xstate';
 import type { ConfigApplyAnswer, configApplyMachine } from '../../machines/config-apply.machine.js';
 import { SupervisorError } from '../errors.js';
+import { commandBoundMs, type CommandTimeouts } from '../lifecycle/command-wait.js';
 import { serverDefaults } from './defaults.js';
 
 /** The part of the config actor the HTTP layer talks to. */
@@ -16,9 +17,9 @@ export interface ConfigChange {
 /** Sends one change to the config actor and resolves with its answer. */
 export type ApplyConfig = (change: ConfigChange) => Promise<ConfigApplyAnswer>;
 
-/** Bound on one change: two restarts (the new config, then the restored one), each with its stop and start timeouts. */
-export function applyTimeoutMs(server: { startTimeoutMs: number; stopTimeoutMs: number } = serverDefaults): number {
-  return 2 * (server.stopTimeoutMs + server.startTimeoutMs + 5_000) + 5_000;
+/** Bound on one change: two restarts (the new config, then the restored one). */
+export function applyTimeoutMs(server: CommandTimeouts = serverDefaults): number {
+  return 2 * commandBoundMs(server) + 5_000;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { RestartType } from '../../machines/server-lifecycle.types.js';
+
 /** Defaults for every key of DESIGN §3 the supervisor reads, in the supervisor vocabulary. */
 export const serverDefaults = {
   /** Main server port; health is probed at http://127.0.0.1:{port}{healthPath}. */
@@ -42,5 +44,5 @@ export const supervisorDefaults = {
   host: '127.0.0.1',
 } as const;
 
-export type RestartType = 'permanent' | 'transient' | 'temporary';
+export type { RestartType };
 export const restartTypes: readonly RestartType[] = ['permanent', 'transient', 'temporary'];

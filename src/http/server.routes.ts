@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { SupervisorError } from '../errors.js';
 import { runServerCommand } from '../lifecycle/await-command.js';
-import type { ServerCommand } from '../lifecycle/command-wait.js';
+import { commandBoundMs, type ServerCommand } from '../lifecycle/command-wait.js';
 import { methodNotAllowed } from './errors.js';
 import { currentStatus, type StatusDeps } from './status.routes.js';
 
@@ -34,9 +34,7 @@ export function createServerRouter(deps: StatusDeps): Router {
       res.status(202).json({ success: true, message: requested[action], status: currentStatus(deps) });
       return;
     }
-    const settings = deps.system.serverSettings();
-    // A restart may need a full stop and a full start; the machine's own timers decide first, this is a safety net.
-    const bound = settings.stopTimeoutMs + settings.startTimeoutMs + 5_000;
+    const bound = commandBoundMs(deps.system.serverSettings());
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     const outcome = await runServerCommand(deps.system.server, action, bound, { signal: aborted.signal });

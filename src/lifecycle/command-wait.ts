@@ -14,6 +14,14 @@ export type CommandTarget = { kind: 'running'; generation: number } | { kind: 's
 /** The outcome of waiting so far. */
 export type CommandOutcome = { kind: 'pending' } | { kind: 'done' } | { kind: 'failed'; code: string; message: string };
 
+/** The timeouts a command's bound is made of. */
+export type CommandTimeouts = { startTimeoutMs: number; stopTimeoutMs: number };
+
+/** Safety-net bound on one server command: a restart may need a full stop and a full start (the machine's timers decide first). */
+export function commandBoundMs(server: CommandTimeouts): number {
+  return server.stopTimeoutMs + server.startTimeoutMs + 5_000;
+}
+
 /** The top-level state name of a lifecycle state value. */
 export function topState(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -69,3 +69,8 @@ export function pidFileProblem(path: string): string | null {
   }
   return null;
 }
+
+/** Removes the pid file only while it still names `pid` (a newer server's record is left alone). */
+export function removePidFileOf(path: string, pid: number): void {
+  if (readPidFile(path)?.pid === pid) removePidFile(path);
+}

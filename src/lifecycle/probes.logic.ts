@@ -5,9 +5,8 @@ import { probeHealth } from './health-probe.js';
 export interface ProbeTiming {
   /** Between readiness attempts while starting. */
   readinessIntervalMs: number;
-  /** Between liveness checks while running. */
-  livenessIntervalMs: () => number;
-  timeoutMs: () => number;
+  /** The configured liveness interval and probe timeout, read once per attempt (config.yaml is never latched). */
+  health: () => { intervalMs: number; timeoutMs: number };
   now: () => number;
 }
 
@@ -17,7 +16,7 @@ export function readinessProbeLogic(timing: ProbeTiming) {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const attempt = async () => {
-      const result = await probeHealth(input.port, input.healthPath, Math.min(timing.timeoutMs(), 1_000));
+      const result = await probeHealth(input.port, input.healthPath, Math.min(timing.health().timeoutMs, 1_000));
       if (stopped) return;
       if (result.ok) sendBack({ type: 'health.ok', at: timing.now(), version: result.version });
       else timer = setTimeout(attempt, timing.readinessIntervalMs);
@@ -37,16 +36,17 @@ export function livenessProbeLogic(timing: ProbeTiming) {
     let failing = false;
     let timer: NodeJS.Timeout | undefined;
     const attempt = async () => {
-      const result = await probeHealth(input.port, input.healthPath, timing.timeoutMs());
+      const health = timing.health();
+      const result = await probeHealth(input.port, input.healthPath, health.timeoutMs);
       if (stopped) return;
       const at = timing.now();
       // Steady health sends nothing, so the inspection stream is not flooded with identical snapshots.
       if (!result.ok) sendBack({ type: 'health.failed', at, message: result.message });
       else if (failing) sendBack({ type: 'health.ok', at, version: result.version });
       failing = !result.ok;
-      timer = setTimeout(attempt, timing.livenessIntervalMs());
+      timer = setTimeout(attempt, health.intervalMs);
     };
-    timer = setTimeout(attempt, timing.livenessIntervalMs());
+    timer = setTimeout(attempt, timing.health().intervalMs);
     return () => {
       stopped = true;
       clearTimeout(timer);

@@ -4,7 +4,7 @@ import { fromCallback } from 'xstate';
 import type { ProcessCommand, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
-import { pidFileProblem, readPidFile, removePidFile } from './pid-file.js';
+import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { portInUse } from './port-check.js';
 import { groupMembers, isAlive, signalGroup } from './process-group.js';
 import { spawnRecorded } from './spawn-recorded.js';
@@ -55,7 +55,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       if (exitReported) return;
       exitReported = true;
       if (files) {
-        if (pid !== null && readPidFile(files.pidPath)?.pid === pid) removePidFile(files.pidPath);
+        if (pid !== null) removePidFileOf(files.pidPath, pid);
         if (pid !== null) separator(files.logPath, { kind: 'stopped', pid, code, signal: signal as NodeJS.Signals | null, at: new Date(deps.now()) });
       }
       send({ type: 'process.exited', code, signal, at: deps.now() });
@@ -142,7 +142,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       // 'error' before 'spawn' means it never ran (ENOENT, EACCES); later errors are failed kills, already handled.
       child.once('error', (error) => {
         if (spawned) return;
-        if (child.pid !== undefined && files !== null && readPidFile(files.pidPath)?.pid === child.pid) removePidFile(files.pidPath);
+        if (child.pid !== undefined && files !== null) removePidFileOf(files.pidPath, child.pid);
         fail('ERR_SPAWN_FAILED', `cannot start ${JSON.stringify(file)}: ${error.message}`);
       });
       child.once('spawn', () => {
