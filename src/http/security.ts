@@ -25,12 +25,15 @@ export function hostName(host: string): string {
   return colon < 0 ? lower : lower.slice(0, colon);
 }
 
-/** True when the Host header names loopback or an allowed host (a DNS-rebinding page sends its own name). */
-export function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
+/**
+ * True when the Host header names loopback or an allowed host (a DNS-rebinding page sends its own name). `allowed`
+ * may be a getter: it is then asked only for a name that is not loopback (it reads config.yaml).
+ */
+export function hostAllowed(host: string | undefined, allowed: readonly string[] | (() => readonly string[])): boolean {
   if (!host) return false;
   const name = hostName(host);
   if (loopbackNames.has(name) || /^127(\.\d{1,3}){3}$/.test(name)) return true;
-  return allowed.some((entry) => entry.toLowerCase() === name || entry.toLowerCase() === host.trim().toLowerCase());
+  return (typeof allowed === 'function' ? allowed() : allowed).some((entry) => entry.toLowerCase() === name || entry.toLowerCase() === host.trim().toLowerCase());
 }
 
 /** True for a peer address on this machine. */
@@ -64,7 +67,7 @@ function hasBody(req: Request): boolean {
 export function securityGuard(options: SecurityOptions): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const host = req.get('host');
-    if (!hostAllowed(host, options.allowedHosts())) {
+    if (!hostAllowed(host, options.allowedHosts)) {
       return next(new SupervisorError('ERR_FORBIDDEN_HOST', `Host ${JSON.stringify(host ?? '')} is not allowed; use 127.0.0.1 or localhost, or add it to supervisor.allowed_hosts`));
     }
     const origin = req.get('origin');

@@ -42,8 +42,9 @@ export class InspectionHub {
       this.latest.set(actor, record);
       this.emit(record);
     } else if (event.type === '@xstate.event') {
-      // Snapshot notices from children would double every snapshot record: leave them out.
-      if (event.event.type.startsWith('xstate.snapshot.')) return;
+      // Snapshot notices from children would double every snapshot record: leave them out. Events are not kept,
+      // so with no inspector connected (most of the time) there is nothing to copy and redact them for.
+      if (event.event.type.startsWith('xstate.snapshot.') || this.listeners.size === 0) return;
       this.emit({
         kind: 'event',
         actor,
