@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { supervisorDefaults } from '../config/defaults.js';
 import { defaultConfigPath } from '../config/settings.js';
 import { topState } from '../lifecycle/command-wait.js';
 import { startSupervisor, type RunningSupervisor, type SupervisorOptions } from '../supervisor.js';
@@ -36,12 +37,12 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): { port: 
   }
   const { values } = parsed;
   if (values.help) return 'help';
-  const portText = values.port ?? env.SUPERVISOR_PORT ?? '3334';
+  const portText = values.port ?? env.SUPERVISOR_PORT ?? String(supervisorDefaults.port);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}`);
   return {
     port,
-    host: values.host ?? env.SUPERVISOR_HOST ?? '127.0.0.1',
+    host: values.host ?? env.SUPERVISOR_HOST ?? supervisorDefaults.host,
     configPath: resolve(values.config ?? env.PARACHUTE_CONFIG ?? defaultConfigPath()),
     keepServer: values['keep-server'],
   };

@@ -1,5 +1,6 @@
 // The one typed HTTP client of the supervisor API (DESIGN §4), used by the CLI, the web UI and the tests.
 // Global fetch only and no node-only imports, so the same module runs in a browser bundle.
+import { supervisorDefaults } from '../config/defaults.js';
 import { readSse, type SseMessage } from './sse-reader.js';
 import type {
   ConfigResponse,
@@ -19,7 +20,7 @@ import type {
 export type * from './supervisor-types.js';
 
 /** The supervisor's port when neither `--url`, `SUPERVISOR_URL` nor `SUPERVISOR_PORT` says otherwise. */
-export const defaultSupervisorPort = 3334;
+export const defaultSupervisorPort = supervisorDefaults.port;
 
 /** Environment variables the client reads (a plain object, so a browser can pass `{}`). */
 export type ClientEnvironment = Record<string, string | undefined>;

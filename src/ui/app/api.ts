@@ -1,5 +1,5 @@
 // The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names, over the shared typed client.
-import { SupervisorClient, SupervisorHttpError } from '../../client/supervisor-client.js';
+import { SupervisorClient, SupervisorHttpError, defaultSupervisorPort } from '../../client/supervisor-client.js';
 
 import type {
   ConfigUpdateResponse,
@@ -54,7 +54,7 @@ export const streamUrls = {
 };
 
 // The page talks to its own origin through the project's one typed client; its errors become ApiErrors.
-const client = new SupervisorClient({ baseUrl: globalThis.location?.origin ?? 'http://127.0.0.1:3334' });
+const client = new SupervisorClient({ baseUrl: globalThis.location?.origin ?? `http://127.0.0.1:${defaultSupervisorPort}` });
 
 async function call<T>(run: () => Promise<unknown>): Promise<T> {
   try {
