@@ -30,10 +30,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(securityGuard({ token: deps.token, allowedHosts: () => deps.system.supervisorSettings().allowedHosts }));
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: 'application/json' }));
-  app.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());

@@ -68,9 +68,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// The config is read fresh each time and holds (redacted) settings: never cached by anything in between.
 function send(res: Response, status: number, body: unknown): void {
-  res.status(status).setHeader('Cache-Control', 'no-store').json(body);
+  res.status(status).json(body);
 }
 
 function sendError(res: Response, error: SupervisorError): void {

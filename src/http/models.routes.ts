@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { waitFor, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { modelCacheMachine } from '../../machines/model-cache.machine.js';
-import { SupervisorError, errorBody, toSupervisorError } from '../errors.js';
+import { SupervisorError } from '../errors.js';
 import { anthropicClientDefaults } from '../models/anthropic-client.js';
 import { methodNotAllowed } from './errors.js';
 import { fallbackModels } from '../models/fallback-models.js';
@@ -41,36 +41,31 @@ export function createModelsRouter(deps: ModelsRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const waitMs = deps.waitMs ?? anthropicClientDefaults.timeoutMs + 2_000;
 
+  // A thrown SupervisorError reaches the app's error handler (Express 5 forwards a rejected handler).
   const answer = (forceRefresh: boolean) => async (req: Request, res: Response) => {
-    try {
-      const query = parseModelsQuery(req.query as Record<string, unknown>);
-      if (deps.models.getSnapshot().status !== 'active') {
-        throw new SupervisorError('ERR_SHUTTING_DOWN', 'the model cache is not running (supervisor shutting down)');
-      }
-      const requestedAt = now();
-      const credentialId = deps.credentialId();
-      const ttlMs = deps.ttlMs();
-      const type = forceRefresh || query.refresh ? 'models.refresh' : 'models.request';
-      deps.models.send({ type, credentialId, ttlMs, at: requestedAt });
-      const snapshot = await settled(deps.models, waitMs);
-      res.set('cache-control', 'no-store');
-      res.json(
-        modelsView({
-          cache: snapshot.context,
-          fetching: snapshot.matches('fetching'),
-          credentialId,
-          showAll: query.showAll,
-          currentModel: deps.currentModel(),
-          ttlMs,
-          requestedAt,
-          now: now(),
-          fallback: fallbackModels,
-        }),
-      );
-    } catch (error) {
-      const failure = toSupervisorError(error);
-      res.status(failure.status).json(errorBody(failure));
+    const query = parseModelsQuery(req.query as Record<string, unknown>);
+    if (deps.models.getSnapshot().status !== 'active') {
+      throw new SupervisorError('ERR_SHUTTING_DOWN', 'the model cache is not running (supervisor shutting down)');
     }
+    const requestedAt = now();
+    const credentialId = deps.credentialId();
+    const ttlMs = deps.ttlMs();
+    const type = forceRefresh || query.refresh ? 'models.refresh' : 'models.request';
+    deps.models.send({ type, credentialId, ttlMs, at: requestedAt });
+    const snapshot = await settled(deps.models, waitMs);
+    res.json(
+      modelsView({
+        cache: snapshot.context,
+        fetching: snapshot.matches('fetching'),
+        credentialId,
+        showAll: query.showAll,
+        currentModel: deps.currentModel(),
+        ttlMs,
+        requestedAt,
+        now: now(),
+        fallback: fallbackModels,
+      }),
+    );
   };
 
   router.get('/supervisor/models', answer(false));

@@ -99,5 +99,7 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   res.set('X-Frame-Options', 'DENY');
   res.set('Referrer-Policy', 'no-referrer');
   res.set('Cross-Origin-Resource-Policy', 'same-origin');
+  // Set first so refusals and errors carry it too; the UI's pages and assets set their own.
+  res.set('Cache-Control', 'no-store');
   next();
 }

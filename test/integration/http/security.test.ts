@@ -23,6 +23,24 @@ describe('the §4.7 guard on every route', () => {
     }
   });
 
+  it('marks every API answer, refusals and errors included, Cache-Control: no-store', async () => {
+    const answers = {
+      status: await request(`${h.url}/supervisor/status`),
+      config: await request(`${h.url}/supervisor/config`),
+      models: await request(`${h.url}/supervisor/models`),
+      'unknown path': await request(`${h.url}/supervisor/nope`),
+      'forged Host': await request(`${h.url}/supervisor/status`, { headers: { host: 'evil.example' } }),
+    };
+    const seen = Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, `${a.status} ${a.headers['cache-control']}`]));
+    expect(seen).toEqual({
+      status: '200 no-store',
+      config: '200 no-store',
+      models: '200 no-store',
+      'unknown path': '404 no-store',
+      'forged Host': '403 no-store',
+    });
+  });
+
   it('refuses a foreign Origin with 403 and accepts its own', async () => {
     const foreign = await request(`${h.url}/supervisor/server/start?wait=false`, { method: 'POST', headers: { origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
