@@ -30,7 +30,6 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
     maxBufferedBytes: deps.maxBufferedBytes,
     drainTimeoutMs: deps.drainTimeoutMs,
   };
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SseStreamOptions;
 
   router.get('/supervisor/logs', async (req, res, next) => {
     let query: LogsQuery;
@@ -42,7 +41,7 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
     }
     let stream: SseStream;
     try {
-      stream = await deps.streams.open(req, res, defined);
+      stream = await deps.streams.open(req, res, options);
     } catch (error) {
       // Unexpected: the app's error handler decides what to show (the stream never started).
       if (!res.headersSent) next(error);

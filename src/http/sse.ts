@@ -72,13 +72,18 @@ const serializer = (data: unknown): string => ` ${JSON.stringify(data)}`;
 // cheaper than better-sse's default, which runs two replacements on every field.
 const sanitizer = (text: string): string => (/[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, ' ') : text);
 
+// An option given as `undefined` (an unset router setting passed along) leaves the default in place.
+function definedOnly(options: SseStreamOptions): SseStreamOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
 /** Creates a hub; `defaults` apply to every stream it opens unless the open call overrides them. */
 export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
   const open = new Set<SseStream>();
   let dropped = 0;
   return {
     async open(req, res, options = {}) {
-      const stream = await openSseStream(req, res, { ...hubDefaults, ...options });
+      const stream = await openSseStream(req, res, { ...hubDefaults, ...definedOnly(options) });
       if (stream.closed) return stream;
       open.add(stream);
       stream.onClose((reason) => {
@@ -106,7 +111,7 @@ export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
  * ids only when given, a `: ping` heartbeat, and a bounded send buffer — a client that cannot keep up is dropped.
  */
 export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions = {}): Promise<SseStream> {
-  const settings = { ...defaults, ...options };
+  const settings = { ...defaults, ...definedOnly(options) };
   const { Session, EventBuffer } = loadBetterSse();
   const session = new Session(req, res, { keepAlive: null, retry: settings.retryMs, serializer, sanitizer });
   let closed = false; // no more writes

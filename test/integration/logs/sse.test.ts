@@ -109,6 +109,24 @@ describe('src/http/sse', () => {
     });
   });
 
+  it('keeps the hub’s setting for an option given as undefined', async () => {
+    const hub = createSseHub({ retryMs: 1234 });
+    const app = express();
+    app.get('/events', async (req, res) => {
+      await hub.open(req, res, { retryMs: undefined, heartbeatMs: undefined });
+    });
+    const server = await listen(app);
+    const client = await openSse(`${server.url}/events`);
+    try {
+      await waitFor('the retry field', () => client.raw.includes('retry:'));
+      expect(client.raw).toMatch(/^retry: ?1234\n/);
+    } finally {
+      client.close();
+      hub.closeAll();
+      await server.close();
+    }
+  });
+
   describe('with the logs route', () => {
     let app: LogsApp;
     let writer: LogWriter;
