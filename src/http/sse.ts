@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type * as BetterSse from 'better-sse';
 import type { EventBuffer } from 'better-sse';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyImport } from '../lazy-require.js';
 
 // better-sse is loaded when the first stream opens, not at boot.
-const loadBetterSse = lazyRequire<typeof BetterSse>('better-sse');
+const loadBetterSse = lazyImport(() => import('better-sse'));
 
 /** One server-sent event: `data` is sent as JSON (so it can never break the framing). */
 export interface SseEvent {
@@ -110,9 +109,9 @@ export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
  * Opens an SSE response with better-sse (headers, connection tracking, Last-Event-ID) and adds what it lacks here:
  * ids only when given, a `: ping` heartbeat, and a bounded send buffer — a client that cannot keep up is dropped.
  */
-export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions = {}): Promise<SseStream> {
+export async function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions = {}): Promise<SseStream> {
   const settings = { ...defaults, ...definedOnly(options) };
-  const { Session, EventBuffer } = loadBetterSse();
+  const { Session, EventBuffer } = await loadBetterSse();
   const session = new Session(req, res, { keepAlive: null, retry: settings.retryMs, serializer, sanitizer });
   let closed = false; // no more writes
   let finished = false; // the connection is gone and everything is released

@@ -1,8 +1,8 @@
 import type Pidusage from 'pidusage';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyImport } from '../lazy-require.js';
 
 // pidusage is loaded by the first sample (the first status request while a server runs), not at boot.
-const loadPidusage = lazyRequire<typeof Pidusage>('pidusage');
+const loadPidusage = lazyImport(() => import('pidusage').then((module) => module.default));
 
 /** CPU and memory of one process, as status shows them. */
 export interface ProcessMetrics {
@@ -14,7 +14,7 @@ export interface ProcessMetrics {
 export class MetricsSampler {
   private latest: { pid: number; metrics: ProcessMetrics; at: number } | null = null;
   private inFlight = false;
-  private used = false;
+  private pidusage: typeof Pidusage | null = null;
 
   constructor(
     private readonly maxAgeMs = 1_000,
@@ -32,8 +32,8 @@ export class MetricsSampler {
   /** Takes a sample now (used by the refresh and by tests that need a first value). */
   async sample(pid: number): Promise<ProcessMetrics | null> {
     try {
-      this.used = true;
-      const stat = await loadPidusage()(pid);
+      this.pidusage ??= await loadPidusage();
+      const stat = await this.pidusage(pid);
       const metrics = { cpuPercent: Math.round(stat.cpu * 10) / 10, memoryBytes: Math.round(stat.memory) };
       this.latest = { pid, metrics, at: this.now() };
       return metrics;
@@ -52,6 +52,6 @@ export class MetricsSampler {
 
   /** Releases pidusage's history (call at shutdown). */
   clear(): void {
-    if (this.used) loadPidusage().clear();
+    this.pidusage?.clear();
   }
 }

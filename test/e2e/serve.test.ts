@@ -62,7 +62,7 @@ describe('parachute-supervisor serve (built CLI)', () => {
     expect(await unknown.exited).toBe(2);
   });
 
-  it('runs from the one-file bundle and loads zod, better-sse, pidusage and axios only when first asked', async () => {
+  it('runs from the one-file bundle and loads zod and axios from node_modules only when first asked', async () => {
     const key = 'sk-ant-api03-e2e-lazy-loading-key';
     const fake = await startFakeAnthropic({ apiKeys: [key] });
     const listFile = join(dir, 'loaded-packages.txt');
@@ -74,12 +74,11 @@ describe('parachute-supervisor serve (built CLI)', () => {
     });
     try {
       const url = await servedUrl(cli);
-      // From its output, not from status: a status request samples the server's CPU and memory through pidusage.
       await waitFor('running', () => /server running \(pid \d+\)/.test(cli.stdout()));
       const idle = await loadedPackages(cli, listFile);
       // Express and the rest are inside the bundle, not loaded as modules; the on-demand packages are not loaded yet.
       expect(idle).not.toContain('express');
-      for (const name of ['zod', 'better-sse', 'pidusage', 'axios']) expect(idle).not.toContain(name);
+      for (const name of ['zod', 'axios']) expect(idle).not.toContain(name);
 
       const put = await request(`${url}/supervisor/config`, {
         method: 'PUT',
@@ -93,11 +92,26 @@ describe('parachute-supervisor serve (built CLI)', () => {
       await waitFor('cpu and memory in status', async () => (await request(`${url}/supervisor/status`)).json.memory_bytes > 0);
       const models = await request(`${url}/supervisor/models`);
       expect(models.json.source).toBe('anthropic');
-      expect(await loadedPackages(cli, listFile)).toEqual(expect.arrayContaining(['zod', 'better-sse', 'pidusage', 'axios']));
+      const used = await loadedPackages(cli, listFile);
+      expect(used).toEqual(expect.arrayContaining(['zod', 'axios']));
+      // Streams and status metrics worked above with better-sse and pidusage from inside the bundle.
+      for (const name of ['better-sse', 'pidusage', 'express']) expect(used).not.toContain(name);
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exited;
       await fake.close();
+    }
+  });
+
+  it('runs the bundled better-sse and pidusage only from their first use (a dynamic import), never at boot', () => {
+    const bundle = readFileSync(new URL('../../dist/src/cli/serve.bundle.mjs', import.meta.url), 'utf8');
+    for (const entry of ['node_modules/better-sse/build/index.mjs', 'node_modules/pidusage/index.js']) {
+      // esbuild wraps a lazily run package in an initializer: `init_x = __esm({"<path>"` or `require_x = __commonJS({"<path>"`.
+      const initializer = new RegExp(`(\\w+)=__(?:esm|commonJS)\\(\\{"${entry.replace(/[./]/g, '\\$&')}"`).exec(bundle)?.[1];
+      expect({ entry, initializer }).toEqual({ entry, initializer: expect.stringMatching(/^(init|require)_\w+$/) });
+      const calls = [...bundle.matchAll(new RegExp(`.{0,60}\\b${initializer}\\(\\)`, 'g'))].map((m) => m[0]);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatch(/lazyImport\(\(\)=>Promise\.resolve\(\)\.then\(\(\)=>(\(|__toESM\()\w+\(\)$/);
     }
   });
 });
