@@ -16,7 +16,7 @@ const sseCycleCount = 1_000;
 
 // Idle RSS depends on whether V8 happened to collect just before the reading, so each tool is started this many
 // times (one after the other, alone each time) and the median reading is reported, with the range.
-const idleRounds = 3;
+const idleRounds = 5;
 
 /**
  * @param {string} label
