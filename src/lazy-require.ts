@@ -5,8 +5,8 @@ const require = createRequire(import.meta.url);
 /**
  * A package loaded on first use instead of at boot, synchronously (through its CommonJS build), from node_modules:
  * for the large ones an idle supervisor does not touch until someone asks (config validation, the Models API client).
- * Each would cost megabytes of resident memory from the moment it is imported (test/bench/RESULTS.md, goal 2), and
- * inside the daemon bundle its source alone would.
+ * Each would cost megabytes of resident memory from the moment it is imported (test/bench/RESULTS.md, goal 2); inside
+ * the daemon bundle their source (about 1 MB together) would stay in memory from boot.
  */
 export function lazyRequire<T>(specifier: string): () => T {
   let loaded: T | undefined;
