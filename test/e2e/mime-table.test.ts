@@ -37,7 +37,8 @@ describe('the bundled daemon’s MIME table', () => {
 
   it('serves every built UI asset with the type the full table gives', async () => {
     const assets = readdirSync(join(uiDir, 'assets'));
-    expect(new Set(assets.map((name) => extname(name)))).toEqual(new Set(['.js', '.map', '.css', '.svg']));
+    // Whatever the UI build writes is covered; these four are there today.
+    expect([...new Set(assets.map((name) => extname(name)))]).toEqual(expect.arrayContaining(['.js', '.map', '.css', '.svg']));
     for (const name of assets) {
       const answer = await request(`${url}/supervisor/ui/assets/${name}`);
       expect({ name, status: answer.status, type: answer.headers['content-type'] }).toEqual({
