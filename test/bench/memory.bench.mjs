@@ -65,6 +65,39 @@ const idle = [
   await idleRss('bare respawn loop (node, reference)', () => startBareLoop({ label: 'bare' })),
 ];
 
+// A longer idle, ours and PM2 side by side: 10 s after start ours has not yet run V8's optimizing compiler, whose
+// code pages and working memory then stay resident; its liveness probe (every 2 s) wakes it within a minute or two.
+// Samples from the first minute on show the two daemons as they idle for the rest of the day.
+const longIdleMs = 300_000;
+const longSampleMs = 30_000;
+const longSkipMs = 60_000;
+
+async function longIdle() {
+  progress(`memory: ours and PM2 side by side, idle for ${longIdleMs / 60_000} min`);
+  const tools = [
+    { label: 'ours (`serve`, node)', tool: await startOurs({ label: 'ours-long' }) },
+    { label: 'PM2 God daemon (node)', tool: await startPm2({ label: 'pm2-long' }) },
+  ];
+  /** @type {{ rss: number[], private: number[] }[]} */
+  const samples = tools.map(() => ({ rss: [], private: [] }));
+  const t0 = Date.now();
+  try {
+    for (let at = longSampleMs; at <= longIdleMs; at += longSampleMs) {
+      await sleep(t0 + at - Date.now());
+      if (at < longSkipMs) continue;
+      tools.forEach(({ tool }, i) => {
+        const pid = tool.daemonPid();
+        samples[i]?.rss.push((pid === null ? null : rssBytes(pid)) ?? NaN);
+        samples[i]?.private.push((pid === null ? null : smapsBytes(pid)?.private) ?? NaN);
+      });
+    }
+  } finally {
+    for (const { tool } of tools) await tool.stop();
+  }
+  return tools.map(({ label }, i) => ({ label, ...(samples[i] ?? { rss: [], private: [] }) }));
+}
+const long = await longIdle();
+
 /**
  * The SSE endpoint on this build: /supervisor/logs (DESIGN §4.3) if it exists, else /supervisor/inspect (§4.6).
  * @param {string} base
@@ -261,6 +294,18 @@ ${markdownTable(
 Ours / PM2 daemon: RSS ${(oursIdle / pm2).toFixed(2)}× (${fmtMiB(Math.abs(oursIdle - pm2))} ${oursIdle <= pm2 ? 'less' : 'more'}); private ${(
   (idle[0]?.daemonPrivate ?? NaN) / (idle[1]?.daemonPrivate ?? NaN)
 ).toFixed(2)}×; PSS ${((idle[0]?.daemonPss ?? NaN) / (idle[1]?.daemonPss ?? NaN)).toFixed(2)}×.
+
+Longer idle, ours and PM2 side by side: both started together and left alone for ${longIdleMs / 60_000} minutes; RSS and private
+memory sampled every ${longSampleMs / 1000} s from minute ${longSkipMs / 60_000} on (${long[0]?.rss.length ?? 0} samples each), median and range.
+
+${markdownTable(
+  ['process', 'RSS (median)', 'RSS range', 'private (median)', 'private range'],
+  long.map((r) => [r.label, fmtMiB(median(r.rss)), `${fmtMiB(Math.min(...r.rss))} – ${fmtMiB(Math.max(...r.rss))}`, fmtMiB(median(r.private)), `${fmtMiB(Math.min(...r.private))} – ${fmtMiB(Math.max(...r.private))}`]),
+)}
+
+Ours / PM2 daemon over the longer idle: RSS ${(median(long[0]?.rss ?? []) / median(long[1]?.rss ?? [])).toFixed(2)}×; private ${(
+  median(long[0]?.private ?? []) / median(long[1]?.private ?? [])
+).toFixed(2)}×.
 
 Leak check of ours: per run ${statusRequests.toLocaleString('en')} \`GET /supervisor/status\` (autocannon, 10 connections)${
   ssePath
