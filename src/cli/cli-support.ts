@@ -8,13 +8,12 @@ import {
   type SupervisorClientOptions,
 } from '../client/supervisor-client.js';
 import { ServiceError, defaultServiceHost, type ServiceHost } from '../service/install.js';
-import { UsageError, exitCodes, type CliCommand, type CliIo } from './command.js';
+import { UsageError, exitCodes, programName, usageErrorText, type CliCommand, type CliIo } from './command.js';
 
 /** The option table of node's parseArgs (not exported by @types/node 20 under its own name). */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
 
-/** The program name used in messages. */
-export const programName = 'parachute-supervisor';
+export { programName };
 
 /** What commands depend on besides their arguments; tests replace parts of it. */
 export interface CommandDeps {
@@ -91,8 +90,7 @@ export function clientFor(url: string | undefined, io: CliIo, deps: CommandDeps)
 /** Prints an error the way the CLI reports it and returns the exit code of DESIGN §2. */
 export function reportError(error: unknown, io: CliIo, command: string): number {
   if (error instanceof UsageError) {
-    io.err(`${programName} ${command}: ${error.message}`);
-    io.err(`Run '${programName} ${command} --help' for usage.`);
+    io.err(usageErrorText(command, error.message));
     return exitCodes.usage;
   }
   if (error instanceof SupervisorUnreachableError) {

@@ -12,6 +12,14 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+/** The program name used in messages. */
+export const programName = 'parachute-supervisor';
+
+/** How the CLI reports a usage error: what was wrong, then where the command's help is. */
+export function usageErrorText(command: string, message: string): string {
+  return `${programName} ${command}: ${message}\nRun '${programName} ${command} --help' for usage.`;
+}
+
 /** Exit codes of DESIGN §2. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 

@@ -1,4 +1,4 @@
-import { UsageError, exitCodes, type CliCommand, type CliIo } from './command.js';
+import { UsageError, exitCodes, usageErrorText, type CliCommand, type CliIo } from './command.js';
 
 function usage(list: readonly CliCommand[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
@@ -28,7 +28,7 @@ export async function dispatch(argv: string[], io: CliIo, list: readonly CliComm
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`parachute-supervisor ${name}: ${error.message}\nRun "parachute-supervisor ${name} --help" for usage.`);
+      io.err(usageErrorText(name, error.message));
       return exitCodes.usage;
     }
     io.err(`parachute-supervisor ${name}: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { commands } from '../../../src/cli/cli.js';
+import { dispatch } from '../../../src/cli/dispatch.js';
 import { createCommands } from '../../../src/cli/commands/index.js';
 import { runCommand, testDeps } from '../../support/cli-harness.js';
 
@@ -44,5 +45,12 @@ describe('CLI dispatch', () => {
     const run = await runCommand(argv);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(new RegExp(`^parachute-supervisor ${argv[0]}: .+\\nRun 'parachute-supervisor ${argv[0]} --help' for usage\\.\\n$`));
+  });
+
+  it('reports a usage error of serve (which dispatch catches itself) the same way', async () => {
+    const errors: string[] = [];
+    const code = await dispatch(['serve', '--port', 'eighty'], { out: () => undefined, err: (t) => void errors.push(t), env: {} }, commands);
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toBe(`parachute-supervisor serve: --port must be an integer from 0 to 65535, got "eighty"\nRun 'parachute-supervisor serve --help' for usage.`);
   });
 });
