@@ -54,9 +54,9 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
     const reportExit = (code: number | null, signal: string | null) => {
       if (exitReported) return;
       exitReported = true;
-      if (files) {
-        if (pid !== null) removePidFileOf(files.pidPath, pid);
-        if (pid !== null) separator(files.logPath, { kind: 'stopped', pid, code, signal: signal as NodeJS.Signals | null, at: new Date(deps.now()) });
+      if (files && pid !== null) {
+        removePidFileOf(files.pidPath, pid);
+        separator(files.logPath, { kind: 'stopped', pid, code, signal: signal as NodeJS.Signals | null, at: new Date(deps.now()) });
       }
       send({ type: 'process.exited', code, signal, at: deps.now() });
     };
