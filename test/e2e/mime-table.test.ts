@@ -1,15 +1,12 @@
 // The daemon bundle carries a cut-down MIME table (scripts/mime-table.mjs): every file it serves must still get the
 // Content-Type the full mime-db gives, and its JSON, page and text answers the charset they had.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { runCli, servedUrl, type CliProcess } from '../support/built-cli.js';
-import { freePort } from '../support/free-port.js';
+import { runCli, servedUrl, writeHealthyConfig, type CliProcess } from '../support/built-cli.js';
 import { request } from '../support/http.js';
-import { fixture } from '../support/supervisor-harness.js';
 
 // express's own copy of mime-types, with the whole of mime-db behind it.
 const fullMime = createRequire(createRequire(import.meta.url).resolve('express'))('mime-types') as {
@@ -23,10 +20,7 @@ describe('the bundled daemon’s MIME table', () => {
   let url: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'psup-mime-'));
-    const configPath = join(dir, 'config.yaml');
-    const config = { port: await freePort(), supervisor: { log_dir: join(dir, 'logs'), server: { command: [process.execPath, fixture('healthy-server.mjs')] } } };
-    writeFileSync(configPath, stringify(config));
-    cli = runCli(['serve', '--port', '0', '--config', configPath]);
+    cli = runCli(['serve', '--port', '0', '--config', await writeHealthyConfig(dir)]);
     url = await servedUrl(cli);
   });
   afterAll(async () => {

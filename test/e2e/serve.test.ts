@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { isAlive } from '../../src/lifecycle/process-group.js';
-import { runCli, servedUrl, type CliProcess } from '../support/built-cli.js';
+import { runCli, servedUrl, writeHealthyConfig, type CliProcess } from '../support/built-cli.js';
 import { startFakeAnthropic } from '../support/fake-anthropic.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
@@ -16,9 +15,7 @@ describe('parachute-supervisor serve (built CLI)', () => {
   let configPath: string;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'psup-e2e-'));
-    configPath = join(dir, 'config.yaml');
-    const config = { port: await freePort(), supervisor: { log_dir: join(dir, 'logs'), server: { command: [process.execPath, fixture('healthy-server.mjs')] } } };
-    writeFileSync(configPath, stringify(config));
+    configPath = await writeHealthyConfig(dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { freePort } from './free-port.js';
+import { fixture } from './supervisor-harness.js';
 import { waitFor } from './wait-for.js';
 
 /** Path of the built CLI (npm run build). */
@@ -27,4 +32,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess 
 /** Waits for `serve` to print its URL and returns it. */
 export function servedUrl(cli: CliProcess, timeoutMs = 10_000): Promise<string> {
   return waitFor('serve to print its URL', () => /on (http:\/\/[^/\s]+)\/supervisor\/ui\//.exec(cli.stdout())?.[1], { timeoutMs });
+}
+
+/** Writes `dir`/config.yaml for a daemon that runs the healthy fixture server on a free port, logging to `dir`/logs. */
+export async function writeHealthyConfig(dir: string): Promise<string> {
+  const configPath = join(dir, 'config.yaml');
+  const config = { port: await freePort(), supervisor: { log_dir: join(dir, 'logs'), server: { command: [process.execPath, fixture('healthy-server.mjs')] } } };
+  writeFileSync(configPath, stringify(config));
+  return configPath;
 }
