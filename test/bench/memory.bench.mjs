@@ -19,6 +19,15 @@ const sseCycleCount = 1_000;
 const idleRounds = 5;
 
 /**
+ * RSS, private memory and PSS of a process in bytes; NaN for what cannot be read (no such process).
+ * @param {number | null} pid
+ */
+function memoryOf(pid) {
+  const smaps = pid === null ? null : smapsBytes(pid);
+  return { rss: (pid === null ? null : rssBytes(pid)) ?? NaN, private: smaps?.private ?? NaN, pss: smaps?.pss ?? NaN };
+}
+
+/**
  * @param {string} label
  * @param {() => Promise<import('./lib/tools.mjs').Tool>} start
  */
@@ -38,11 +47,11 @@ async function idleRss(label, start) {
       await sleep(idleMs);
       const d = tool.daemonPid();
       const s = listenerPid(tool.serverPort);
-      daemon.push((d === null ? null : rssBytes(d)) ?? NaN);
-      const smaps = d === null ? null : smapsBytes(d);
-      daemonPrivate.push(smaps?.private ?? NaN);
-      daemonPss.push(smaps?.pss ?? NaN);
-      server.push((s === null ? null : rssBytes(s)) ?? NaN);
+      const memory = memoryOf(d);
+      daemon.push(memory.rss);
+      daemonPrivate.push(memory.private);
+      daemonPss.push(memory.pss);
+      server.push(memoryOf(s).rss);
     } finally {
       await tool.stop();
     }
@@ -86,9 +95,9 @@ async function longIdle() {
       await sleep(t0 + at - Date.now());
       if (at < longSkipMs) continue;
       tools.forEach(({ tool }, i) => {
-        const pid = tool.daemonPid();
-        samples[i]?.rss.push((pid === null ? null : rssBytes(pid)) ?? NaN);
-        samples[i]?.private.push((pid === null ? null : smapsBytes(pid)?.private) ?? NaN);
+        const memory = memoryOf(tool.daemonPid());
+        samples[i]?.rss.push(memory.rss);
+        samples[i]?.private.push(memory.private);
       });
     }
   } finally {
