@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 
-/** One model as cached and served: the shape of DESIGN §4.5. */
+/** One model as cached and served: the shape of docs/api.md (Models). */
 export interface CachedModel {
   id: string;
   display_name: string;
@@ -62,7 +62,7 @@ export type ModelCacheEvent =
 
 const defaults = { ttlMs: 3_600_000, errorBackoffMs: 30_000 };
 
-/** The model-list cache (DESIGN §4.5): one upstream fetch at a time, fresh for a TTL, stale-but-served on failure. */
+/** The model-list cache (docs/api.md, Models): one upstream fetch at a time, fresh for a TTL, stale-but-served on failure. */
 export const modelCacheMachine = setup({
   types: {
     context: {} as ModelCacheContext,

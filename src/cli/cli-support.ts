@@ -87,7 +87,7 @@ export function clientFor(url: string | undefined, io: CliIo, deps: CommandDeps)
   }
 }
 
-/** Prints an error the way the CLI reports it and returns the exit code of DESIGN §2. */
+/** Prints an error the way the CLI reports it and returns the exit code of the CLI contract (docs/api.md, CLI). */
 export function reportError(error: unknown, io: CliIo, command: string): number {
   if (error instanceof UsageError) {
     io.err(usageErrorText(command, error.message));

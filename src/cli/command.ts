@@ -20,7 +20,7 @@ export function usageErrorText(command: string, message: string): string {
   return `${programName} ${command}: ${message}\nRun '${programName} ${command} --help' for usage.`;
 }
 
-/** Exit codes of DESIGN §2. */
+/** Exit codes of the CLI contract (docs/api.md, CLI). */
 export const exitCodes = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 
 /** A usage error: printed with the command's help hint, exit code 2. */

@@ -1,4 +1,4 @@
-// The one typed HTTP client of the supervisor API (DESIGN §4), used by the CLI, the web UI and the tests.
+// The one typed HTTP client of the supervisor API (docs/api.md), used by the CLI, the web UI and the tests.
 // Global fetch only and no node-only imports, so the same module runs in a browser bundle.
 import { supervisorDefaults } from '../config/defaults.js';
 import { readSse, type SseMessage } from './sse-reader.js';

@@ -1,4 +1,4 @@
-// Response shapes of the supervisor's HTTP API (DESIGN §4), field names exactly as on the wire.
+// Response shapes of the supervisor's HTTP API (docs/api.md), field names exactly as on the wire.
 // No runtime code and no node-only imports: shared by the CLI, the web UI bundle and the tests.
 
 /** The lifecycle states of the main server. */

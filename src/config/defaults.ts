@@ -1,6 +1,6 @@
 import type { RestartType } from '../../machines/server-lifecycle.types.js';
 
-/** Defaults for every key of DESIGN §3 the supervisor reads, in the supervisor vocabulary. */
+/** Defaults for every key of config.yaml the supervisor reads, in the supervisor vocabulary. */
 export const serverDefaults = {
   /** Main server port; health is probed at http://127.0.0.1:{port}{healthPath}. */
   port: 3333,

@@ -14,7 +14,7 @@ export interface ConfigRouterDeps {
   apply: ApplyConfig;
 }
 
-/** GET and PUT /supervisor/config (DESIGN §4.4); expects bodies already parsed by express.json(). */
+/** GET and PUT /supervisor/config (docs/api.md, Config); expects bodies already parsed by express.json(). */
 export function createConfigRouter(deps: ConfigRouterDeps): Router {
   const router = Router();
 

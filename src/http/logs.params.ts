@@ -8,7 +8,7 @@ export interface LogsQuery {
   follow: boolean;
 }
 
-/** Default and bound of `lines` (DESIGN §4.3). */
+/** Default and bound of `lines` (docs/api.md, Logs). */
 export const DEFAULT_BACKFILL_LINES = 50;
 export const MAX_BACKFILL_LINES = 10_000;
 

@@ -22,7 +22,7 @@ export interface LogsRouterDeps {
   drainTimeoutMs?: number;
 }
 
-/** GET /supervisor/logs?lines=N&follow=true|false as an SSE stream (DESIGN §4.3); mount with app.use(router). */
+/** GET /supervisor/logs?lines=N&follow=true|false as an SSE stream (docs/api.md, Logs); mount with app.use(router). */
 export function createLogsRouter(deps: LogsRouterDeps): Router {
   const router = Router();
   const options: SseStreamOptions = {

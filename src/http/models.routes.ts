@@ -35,7 +35,7 @@ export function parseModelsQuery(query: Record<string, unknown>): ModelsQuery {
   return { showAll: flag(query, 'show_all'), refresh: flag(query, 'refresh') };
 }
 
-/** `GET /supervisor/models` and `POST /supervisor/models/refresh` (DESIGN §4.5), thin over the model-cache actor. */
+/** `GET /supervisor/models` and `POST /supervisor/models/refresh` (docs/api.md, Models), thin over the model-cache actor. */
 export function createModelsRouter(deps: ModelsRouterDeps): Router {
   const router = express.Router();
   const now = deps.now ?? Date.now;

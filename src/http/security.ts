@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SupervisorError } from '../errors.js';
 
-/** Largest request body accepted (DESIGN §4.7). */
+/** Largest request body accepted (docs/api.md, Security). */
 export const maxBodyBytes = 64 * 1024;
 
 export interface SecurityOptions {

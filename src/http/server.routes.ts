@@ -19,7 +19,7 @@ function waitFlag(req: Request): boolean {
   throw new SupervisorError('ERR_INVALID_VALUE', `query parameter wait must be true or false, got ${JSON.stringify(wait)}`);
 }
 
-/** POST /supervisor/server/start|stop|restart (DESIGN §4.2): send the command, wait (bounded) for its outcome. */
+/** POST /supervisor/server/start|stop|restart (docs/api.md, Server commands): send the command, wait (bounded) for its outcome. */
 export function createServerRouter(deps: StatusDeps): Router {
   const router = Router();
   router.post('/supervisor/server/:action', async (req, res) => {
@@ -40,7 +40,7 @@ export function createServerRouter(deps: StatusDeps): Router {
     const outcome = await runServerCommand(deps.system.server, action, bound, { signal: aborted.signal });
     if (outcome.kind === 'failed') {
       const verb = action === 'stop' ? 'stop' : 'start';
-      // Lifecycle failures are 500 whatever their code (DESIGN §4.2); only a shutdown answers 503.
+      // Lifecycle failures are 500 whatever their code (docs/api.md, Server commands); only a shutdown answers 503.
       res
         .status(outcome.code === 'ERR_SHUTTING_DOWN' ? 503 : 500)
         .json({ detail: `Server ${verb} failed: ${outcome.message}`, code: outcome.code, status: currentStatus(deps) });

@@ -26,7 +26,7 @@ export function statePath(value: unknown): string {
   return 'unknown';
 }
 
-/** GET /supervisor/status (DESIGN §4.1): integers as integers, times as ISO 8601. */
+/** GET /supervisor/status (docs/api.md, Status): integers as integers, times as ISO 8601. */
 export function statusView(input: StatusInput) {
   const { context } = input.server;
   const status = topState(input.server.value);

@@ -1,7 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import { jsonSafe } from './json-safe.js';
 
-/** One record of the inspection stream (DESIGN §4.6): a snapshot of an actor, or an event it received. */
+/** One record of the inspection stream (docs/api.md, Inspection): a snapshot of an actor, or an event it received. */
 export type InspectionRecord =
   | { kind: 'snapshot'; actor: string; value: unknown; status: string; context: unknown; at: number }
   | { kind: 'event'; actor: string; type: string; event: unknown; source: string | null; at: number };

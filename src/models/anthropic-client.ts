@@ -5,7 +5,7 @@ import type { UpstreamModel } from './model-catalogue.js';
 import { ModelsFetchError, redactSecrets, type ModelsFetchReason } from './models-fetch-error.js';
 import { retryAfterMs } from './retry-after.js';
 
-/** Defaults of the Models API client, in the words of DESIGN §4.5. */
+/** Defaults of the Models API client, in the words of docs/api.md (Models). */
 export const anthropicClientDefaults = {
   /** `ANTHROPIC_BASE_URL` when unset. */
   baseUrl: 'https://api.anthropic.com',

@@ -11,7 +11,7 @@ export interface AnthropicCredential {
 const oauthPrefix = 'sk-ant-oat';
 
 /**
- * Picks the credential DESIGN §3 names: env `ANTHROPIC_API_KEY`, then env `CLAUDE_CODE_OAUTH_TOKEN`, then config
+ * Picks the credential the configuration reference names: env `ANTHROPIC_API_KEY`, then env `CLAUDE_CODE_OAUTH_TOKEN`, then config
  * `api_key`, then config `claude_code_oauth_token`. A value starting `sk-ant-oat` is an OAuth token wherever it is.
  */
 export function resolveCredential(env: NodeJS.ProcessEnv, config: Record<string, unknown>): AnthropicCredential | null {

@@ -4,7 +4,7 @@ import { latestPerFamily } from './model-catalogue.js';
 /** Where an answer's list came from: a fetch during this request, the cache, or the built-in list. */
 export type ModelsSource = 'anthropic' | 'cache' | 'fallback';
 
-/** The JSON body of `GET /supervisor/models` and `POST /supervisor/models/refresh` (DESIGN §4.5). */
+/** The JSON body of `GET /supervisor/models` and `POST /supervisor/models/refresh` (docs/api.md, Models). */
 export interface ModelsResponse {
   models: CachedModel[];
   count: number;

@@ -1,4 +1,4 @@
-// Stand-in machines for the UI's fake supervisor: the same actor names and lifecycle vocabulary as DESIGN
+// Stand-in machines for the UI's fake supervisor: the same actor names and lifecycle vocabulary as docs/api.md
 // (server: stopped/starting/running/stopping/crashed), small enough to drive from a test.
 import { assign, fromCallback, setup } from 'xstate';
 

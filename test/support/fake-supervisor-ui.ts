@@ -1,5 +1,5 @@
 // A fake supervisor for developing and testing the web UI: a real Express app on a free port that mounts the
-// real UI router and fakes the endpoints the pages use (DESIGN §4) on top of small XState actors, so the
+// real UI router and fakes the endpoints the pages use (docs/api.md) on top of small XState actors, so the
 // inspection stream carries real XState snapshots and events in the agreed format:
 //
 //   event: snapshot  data: {"actor","value","status","context","at"}

@@ -1,4 +1,4 @@
-// A small fake of the supervisor's HTTP API (DESIGN §4 shapes) on a real port, for client and CLI tests.
+// A small fake of the supervisor's HTTP API (docs/api.md shapes) on a real port, for client and CLI tests.
 // State is plain data the test edits; every request is recorded; errors and slow commands are scripted.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -215,7 +215,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     };
   }
 
-  // DESIGN §4.3: `id:` is the byte offset after the line, data is JSON; Last-Event-ID resumes after that offset.
+  // docs/api.md (Logs): `id:` is the byte offset after the line, data is JSON; Last-Event-ID resumes after that offset.
   function logs(request: RecordedRequest, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');

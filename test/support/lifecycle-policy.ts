@@ -1,6 +1,6 @@
 import type { LifecyclePolicy } from '../../machines/server-lifecycle.types.js';
 
-/** A lifecycle policy with the documented defaults (DESIGN §3), for machine tests. */
+/** A lifecycle policy with the documented defaults (src/config/defaults.ts), for machine tests. */
 export const defaultPolicy: LifecyclePolicy = {
   port: 3333,
   healthPath: '/api/health',

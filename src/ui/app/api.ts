@@ -1,4 +1,4 @@
-// The browser's view of the supervisor HTTP API (DESIGN §4), with DESIGN's field names, over the shared typed client.
+// The browser's view of the supervisor HTTP API (docs/api.md), with its field names, over the shared typed client.
 import { SupervisorClient, SupervisorHttpError, defaultSupervisorPort } from '../../client/supervisor-client.js';
 
 import type {
@@ -12,7 +12,7 @@ import type {
 } from '../../client/supervisor-types.js';
 
 export type { ModelInfo, ModelsResponse, SupervisorStatus };
-/** The lifecycle states of the main server (DESIGN §4.1). */
+/** The lifecycle states of the main server (docs/api.md, Status). */
 export type ServerStatusName = MainServerStatus;
 export const serverStatusNames: readonly ServerStatusName[] = ['stopped', 'starting', 'running', 'stopping', 'crashed'];
 export type ServerCommand = ServerAction;

@@ -23,7 +23,7 @@ function input(overrides: Partial<ModelsViewInput> = {}, cache: Partial<ModelsVi
 }
 
 describe('modelsView', () => {
-  it('answers a cache hit with the latest per family and the DESIGN fields', () => {
+  it('answers a cache hit with the latest per family and the documented fields', () => {
     const view = modelsView(input());
     expect(view).toEqual({
       models: catalogue.filter((m) => m.is_latest),
