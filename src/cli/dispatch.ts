@@ -1,3 +1,4 @@
+import { supervisorVersion } from '../version.js';
 import { UsageError, exitCodes, usageErrorText, type CliCommand, type CliIo } from './command.js';
 
 function usage(list: readonly CliCommand[]): string {
@@ -7,7 +8,7 @@ function usage(list: readonly CliCommand[]): string {
     '',
     ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run a command with --help for its options.',
+    'Run a command with --help for its options; --version prints the version.',
     'Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 the supervisor is not reachable.',
   ].join('\n');
 }
@@ -18,6 +19,10 @@ export async function dispatch(argv: string[], io: CliIo, list: readonly CliComm
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage(list));
     return name ? exitCodes.ok : exitCodes.usage;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(supervisorVersion);
+    return exitCodes.ok;
   }
   const command = list.find((c) => c.name === name);
   if (!command) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { commands } from '../../../src/cli/cli.js';
 import { dispatch } from '../../../src/cli/dispatch.js';
 import { createCommands } from '../../../src/cli/commands/index.js';
@@ -20,6 +21,13 @@ describe('CLI dispatch', () => {
 
   it('prints the overview with --help and exits 0', async () => {
     expect((await runCommand(['--help'])).code).toBe(0);
+  });
+
+  it.each(['--version', '-V'])('prints the version from package.json with %s and exits 0', async (flag) => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const run = await runCommand([flag]);
+    expect(run.code).toBe(0);
+    expect(run.out.trim()).toBe(pkg.version);
   });
 
   it('exits 2 on an unknown command', async () => {
