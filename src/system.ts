@@ -25,7 +25,8 @@ import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { runServerCommand } from './lifecycle/await-command.js';
 import { commandBoundMs } from './lifecycle/command-wait.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
-import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
+import { serverProcessLogic } from './lifecycle/server-process.logic.js';
+import { serverFiles } from './logs/server-files.js';
 
 export interface SystemOptions {
   configPath: string;

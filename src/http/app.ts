@@ -1,6 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
-import { serverFiles } from '../lifecycle/server-process.logic.js';
+import { serverFiles } from '../logs/server-files.js';
 import { configuredSecrets } from '../redact/configured-secrets.js';
 import { createConfigRouter } from './config.routes.js';
 import { createInspectRouter } from './inspect.routes.js';

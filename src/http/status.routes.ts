@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { MetricsSampler } from '../lifecycle/metrics-sampler.js';
+import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { SupervisorSystem } from '../system.js';
 import { methodNotAllowed } from './errors.js';
 import { statusView, type StatusView } from './views.js';

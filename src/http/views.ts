@@ -1,6 +1,6 @@
 import type { ServerLifecycleContext } from '../../machines/server-lifecycle.types.js';
 import { topState } from '../lifecycle/command-wait.js';
-import type { ProcessMetrics } from '../lifecycle/metrics-sampler.js';
+import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
 
 /** Everything the status view is computed from; the route gathers it without waiting on anything. */
 export interface StatusInput {

@@ -1,9 +1,10 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { ProcessCommand, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
+import { serverFiles, type ServerFiles } from '../logs/server-files.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { portInUse } from './port-check.js';
 import { groupMembers, isAlive, signalGroup } from './process-group.js';
@@ -23,11 +24,6 @@ export interface ServerProcessDeps {
   adoptPollMs?: number;
 }
 
-/** The log file and pid file of a log dir. */
-export function serverFiles(logDir: string): { logPath: string; pidPath: string } {
-  return { logPath: join(logDir, 'server.log'), pidPath: join(logDir, 'server.pid') };
-}
-
 const groupPollMs = 20;
 
 /** Spawns (or adopts) the main server in its own process group and reports process.* facts to the lifecycle. */
@@ -41,7 +37,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
     let pid: number | null = null;
     let terminating = false;
     let exitReported = false;
-    let files: { logPath: string; pidPath: string } | null = null;
+    let files: ServerFiles | null = null;
     const timers = new Set<NodeJS.Timeout>();
     const later = (fn: () => void, ms: number) => {
       const timer = setTimeout(() => {
