@@ -1,6 +1,5 @@
-import { assign, createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { assign, createActor } from 'xstate';
 import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
-import type { LifecyclePolicy } from '../machines/server-lifecycle.types.js';
 import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
 import { readConfig, type ConfigRead } from './config/config-file.js';
 import {
@@ -12,18 +11,18 @@ import {
   type SupervisorSettings,
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
-import type { ModelCacheActorRef } from './http/models.routes.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
 import { createFetchModelsLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
 import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
-import { applyTimeoutMs, createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
+import { createActorDoor, type ActorDoor } from './actors/actor-door.js';
+import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
+import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
 import { provideConfigApply } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
-import { runServerCommand } from './lifecycle/await-command.js';
-import { commandBoundMs } from './lifecycle/command-wait.js';
+import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverProcessLogic } from './lifecycle/server-process.logic.js';
 import { serverFiles } from './logs/server-files.js';
@@ -40,12 +39,12 @@ export interface SystemOptions {
   adoptPollMs?: number;
 }
 
-export type ServerActor = ActorRefFrom<typeof serverLifecycleMachine>;
-
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
 export interface SupervisorSystem {
-  root: Actor<typeof supervisorMachine>;
-  server: ServerActor;
+  /** The one door to the actors (src/actors/actor-door.ts): what the routes and the CLI use. */
+  actors: ActorDoor;
+  /** The actors themselves, for tests; the routes and the CLI go through `actors`. */
+  refs: SystemRefs;
   configPath: string;
   config(): ConfigRead;
   serverSettings(): ServerSettings;
@@ -57,30 +56,10 @@ export interface SupervisorSystem {
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
-  /** Applies a validated config change through the config actor (write, restart, roll back). */
-  applyConfig: ApplyConfig;
-  /** The model cache actor and what it reads from env and config. */
-  models: ModelCacheActorRef;
+  /** What the model cache reads from env and config. */
   modelsConfig: ModelsConfig;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
-}
-
-/** The lifecycle policy (no command, env or secret: it is visible in inspection) from server settings. */
-export function policyOf(s: ServerSettings): LifecyclePolicy {
-  return {
-    port: s.port,
-    healthPath: s.healthPath,
-    restart: s.restart,
-    startTimeoutMs: s.startTimeoutMs,
-    stopTimeoutMs: s.stopTimeoutMs,
-    backoffMs: s.backoffMs,
-    backoffMaxMs: s.backoffMaxMs,
-    intensity: s.intensity,
-    periodMs: s.periodMs,
-    stableMs: s.stableMs,
-    healthFailures: s.healthFailures,
-  };
 }
 
 /** Builds the actor system: machines from machines/, effects from src/, all provided in this one place. */
@@ -134,8 +113,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
-    const s = serverSettings();
-    const outcome = await runServerCommand(server(), 'restart', commandBoundMs(s), { fresh: true });
+    const outcome = await actors.command('restart', { fresh: true });
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
   const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
@@ -151,33 +129,17 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
     inspect: inspection.observe,
   });
-  const server = () => root.system.get('server') as ServerActor;
   root.start();
-
-  const applyConfig = createConfigApplyClient(() => root.system.get('config') as ConfigApplyActorRef | undefined, {
-    timeoutMs: () => applyTimeoutMs(serverSettings()),
+  const refs = systemRefs(root);
+  const actors = createActorDoor(refs, {
+    commandTimeouts: serverSettings,
+    applyTimeoutMs: () => applyTimeoutMs(serverSettings()),
+    modelsWaitMs,
   });
 
-  const shutdown = (timeoutMs = serverSettings().stopTimeoutMs + 5_000) =>
-    new Promise<void>((resolve) => {
-      if (root.getSnapshot().status !== 'active') {
-        root.stop();
-        return resolve();
-      }
-      const finish = () => {
-        clearTimeout(timer);
-        subscription.unsubscribe();
-        root.stop();
-        resolve();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      const subscription = root.subscribe({ next: (s) => s.status === 'done' && finish(), complete: finish, error: finish });
-      root.send({ type: 'supervisor.shutdown' });
-    });
-
   return {
-    root,
-    server: server(),
+    actors,
+    refs,
     configPath: options.configPath,
     config,
     serverSettings,
@@ -186,9 +148,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     env,
     adoption,
     inspection,
-    applyConfig,
-    models: root.system.get('models') as ModelCacheActorRef,
     modelsConfig,
-    shutdown,
+    shutdown: (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => actors.shutdown(timeoutMs),
   };
 }

@@ -33,9 +33,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());
-  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: deps.system.applyConfig }));
-  const { models, modelsConfig } = deps.system;
-  app.use(createModelsRouter({ models, currentModel: modelsConfig.currentModel, credentialId: modelsConfig.credentialId, ttlMs: modelsConfig.ttlMs }));
+  const { actors, modelsConfig } = deps.system;
+  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: actors.applyConfig }));
+  app.use(
+    createModelsRouter({
+      requestModels: actors.requestModels,
+      currentModel: modelsConfig.currentModel,
+      credentialId: modelsConfig.credentialId,
+      ttlMs: modelsConfig.ttlMs,
+    }),
+  );
   app.use(
     createLogsRouter({
       logPath: () => serverFiles(deps.system.supervisorSettings().logDir).logPath,
