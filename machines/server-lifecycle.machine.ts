@@ -60,6 +60,10 @@ const crashTransitions = [
   { target: '#serverLifecycle.crashed.halted', actions: ['recordCrash', 'recordExit'] },
 ] as const;
 
+// Every way into starting is a new attempt: the previous process actor goes and a new one is spawned, which first
+// reports the policy it read from config.yaml (process.launching); starting is then entered again on that policy.
+const launch = ['stopProcess', 'beginAttempt', 'spawnProcess', 'clearAdopt'] as const;
+
 /** The main server's lifecycle: stopped → starting → running → stopping, and crashed with OTP-style restarts. */
 export const serverLifecycleMachine = setup({
   types: {
@@ -76,8 +80,10 @@ export const serverLifecycleMachine = setup({
     livenessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
   },
   actions: {
-    // Re-reads the policy from config.yaml before each start; provided from src/ (the file is never latched).
-    loadPolicy: assign({}),
+    // The policy the process actor read for this attempt (config.yaml is read on every start, never latched).
+    adoptPolicy: assign({
+      policy: ({ event, context }) => (event.type === 'process.launching' ? event.policy : context.policy),
+    }),
     beginAttempt: assign({
       generation: ({ context }) => context.generation + 1,
       process: null,
@@ -217,20 +223,23 @@ export const serverLifecycleMachine = setup({
     afterStop: 'stopped',
     adopt: null,
   }),
+  // Whatever the state, the policy in force is the one the latest process actor read.
+  on: {
+    'process.launching': { actions: 'adoptPolicy' },
+  },
   initial: 'stopped',
   states: {
     stopped: {
       description: 'No server process; waits for a start command.',
       entry: 'stopProcess',
       on: {
-        'server.start': { target: 'starting', actions: 'resetCrashes' },
-        'server.restart': { target: 'starting', actions: 'resetCrashes' },
-        'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt'] },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt', ...launch] },
       },
     },
     starting: {
       description: 'The process is spawned (or adopted) and the health probe is asked until it answers 2xx.',
-      entry: ['stopProcess', 'loadPolicy', 'beginAttempt', 'spawnProcess', 'clearAdopt'],
       invoke: {
         src: 'readinessProbe',
         input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
@@ -239,6 +248,8 @@ export const serverLifecycleMachine = setup({
         startTimeout: { target: 'stopping', actions: 'setStartTimeoutError' },
       },
       on: {
+        // Entered again on the policy the process actor read: the probe asks its port, the timeout is its value.
+        'process.launching': { target: 'starting', reenter: true, actions: 'adoptPolicy' },
         'process.spawned': { actions: 'recordSpawn' },
         'process.spawnFailed': { target: 'crashed.halted', actions: 'recordSpawnFailure' },
         'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
@@ -288,12 +299,12 @@ export const serverLifecycleMachine = setup({
         'process.spawned': { actions: 'recordSpawn' },
         'process.spawnFailed': [
           { guard: 'afterStopIsStopped', target: 'stopped' },
-          { guard: 'afterStopIsRestart', target: 'starting' },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: launch },
           { target: 'crashed.halted', actions: 'recordSpawnFailure' },
         ],
         'process.exited': [
           { guard: 'afterStopIsStopped', target: 'stopped', actions: 'recordExit' },
-          { guard: 'afterStopIsRestart', target: 'starting', actions: 'recordExit' },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: ['recordExit', ...launch] },
           ...crashTransitions,
         ],
         // Commands while stopping change only where the stop leads; two restarts make one.
@@ -309,7 +320,7 @@ export const serverLifecycleMachine = setup({
       states: {
         backoff: {
           description: 'Waiting restartBackoff before an automatic restart.',
-          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: 'countRestart' } },
+          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: ['countRestart', ...launch] } },
         },
         exhausted: {
           description: 'More than `intensity` crashes within `periodMs`: no automatic restart until a manual start.',
@@ -319,8 +330,8 @@ export const serverLifecycleMachine = setup({
         },
       },
       on: {
-        'server.start': { target: 'starting', actions: 'resetCrashes' },
-        'server.restart': { target: 'starting', actions: 'resetCrashes' },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
         'server.stop': { target: 'stopped', actions: 'clearSchedule' },
       },
     },

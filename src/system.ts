@@ -1,4 +1,4 @@
-import { assign, createActor } from 'xstate';
+import { createActor } from 'xstate';
 import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
 import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
 import { readConfig, type ConfigRead } from './config/config-file.js';
@@ -90,9 +90,6 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     now,
   };
   const lifecycle = serverLifecycleMachine.provide({
-    actions: {
-      loadPolicy: assign({ policy: () => policyOf(serverSettings()) }),
-    },
     actors: {
       serverProcess: serverProcessLogic({
         startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),

@@ -8,6 +8,7 @@ import { serverFiles, type ServerFiles } from '../logs/server-files.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { portInUse } from './port-check.js';
 import { groupMembers, isAlive, signalGroup } from './process-group.js';
+import { policyOf } from './lifecycle-policy.js';
 import { spawnRecorded } from './spawn-recorded.js';
 
 /** What one start needs, read fresh from config.yaml at that moment. */
@@ -26,7 +27,10 @@ export interface ServerProcessDeps {
 
 const groupPollMs = 20;
 
-/** Spawns (or adopts) the main server in its own process group and reports process.* facts to the lifecycle. */
+/**
+ * Spawns (or adopts) the main server in its own process group and reports process.* facts to the lifecycle, the first
+ * being process.launching with the policy it read from config.yaml for this attempt.
+ */
 export function serverProcessLogic(deps: ServerProcessDeps) {
   return fromCallback<ProcessCommand, ServerProcessInput>(({ sendBack, receive, input }) => {
     const send = (event: ServerLifecycleEvent) => {
@@ -78,13 +82,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
 
     const fail = (code: string, message: string) => send({ type: 'process.spawnFailed', code, message, at: deps.now() });
 
-    const start = async () => {
-      let settings: StartSettings;
-      try {
-        settings = deps.startSettings();
-      } catch (error) {
-        return fail('ERR_SPAWN_FAILED', `cannot read the server settings: ${(error as Error).message}`);
-      }
+    const start = async (settings: StartSettings) => {
       const { server, logDir, configPath } = settings;
       if (await portInUse(server.port)) {
         return fail(
@@ -170,17 +168,19 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
       later(poll, deps.adoptPollMs ?? 250);
     };
 
+    // Read once per attempt: the policy reported, the port checked and the process spawned all come from this read.
+    let settings: StartSettings;
+    try {
+      settings = deps.startSettings();
+    } catch (error) {
+      fail('ERR_SPAWN_FAILED', `cannot read the server settings: ${(error as Error).message}`);
+      return () => undefined;
+    }
+    send({ type: 'process.launching', policy: policyOf(settings.server), at: deps.now() });
     if (input.adopt) {
-      let logDir: string;
-      try {
-        logDir = deps.startSettings().logDir;
-      } catch (error) {
-        fail('ERR_SPAWN_FAILED', `cannot read the server settings: ${(error as Error).message}`);
-        return () => undefined;
-      }
-      adopt(input.adopt, logDir);
+      adopt(input.adopt, settings.logDir);
     } else {
-      void start().catch((error: unknown) => fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
+      void start(settings).catch((error: unknown) => fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
     }
 
     // Stopping this actor never kills the server: only process.terminate/kill do (so --keep-server works).
