@@ -1,4 +1,5 @@
-import { assign, fromCallback, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { notProvided } from './not-provided.js';
 import type {
   LifecycleError,
   ProbeInput,
@@ -73,11 +74,11 @@ export const serverLifecycleMachine = setup({
   },
   actors: {
     // Owns one server process (spawned or adopted) and reports process.* facts; provided from src/.
-    serverProcess: fromCallback<ProcessCommand, ServerProcessInput>(() => () => undefined),
+    serverProcess: notProvided.callback<ProcessCommand, ServerProcessInput>('serverProcess'),
     // Polls the health endpoint until it answers 2xx once (health.ok); provided from src/.
-    readinessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+    readinessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('readinessProbe'),
     // Polls the health endpoint while running (health.ok / health.failed); provided from src/.
-    livenessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+    livenessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('livenessProbe'),
   },
   actions: {
     // The policy the process actor read for this attempt (config.yaml is read on every start, never latched).
