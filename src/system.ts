@@ -62,70 +62,44 @@ export interface SupervisorSystem {
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
+/** Fresh reads of config.yaml and the settings resolved from it, as every part of the system asks for them. */
+export interface ConfigReaders {
+  config(): ConfigRead;
+  /** The last config data that parsed. */
+  settingsData(): Record<string, unknown>;
+  serverSettings(): ServerSettings;
+  supervisorSettings(): SupervisorSettings;
+}
+
 /** Builds the actor system: machines from machines/, effects from src/, all provided in this one place. */
 export function createSupervisorSystem(options: SystemOptions): SupervisorSystem {
   const env = options.env ?? process.env;
-  const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
-  // A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
-  let lastGood: Record<string, unknown> = {};
-  const config = () => {
-    const read = readConfig(options.configPath);
-    if (read.status !== 'invalid') lastGood = read.data;
-    return read;
-  };
-  const settingsData = () => {
-    config();
-    return lastGood;
-  };
-  const serverSettings = () => resolveServerSettings(settingsData(), where).settings;
-  const supervisorSettings = () => resolveSupervisorSettings(settingsData(), where).settings;
-  const now = () => Date.now();
-
-  const probeTiming = {
-    readinessIntervalMs: options.readinessIntervalMs ?? 100,
-    health: () => {
-      const s = serverSettings();
-      return { intervalMs: s.healthIntervalMs, timeoutMs: s.healthTimeoutMs };
-    },
-    now,
-  };
-  const lifecycle = serverLifecycleMachine.provide({
-    actors: {
-      serverProcess: serverProcessLogic({
-        startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),
-        now,
-        adoptPollMs: options.adoptPollMs,
-      }),
-      readinessProbe: readinessProbeLogic(probeTiming),
-      livenessProbe: livenessProbeLogic(probeTiming),
-    },
-  });
-
-  const settings = serverSettings();
+  const readers = configReaders(options.configPath, env);
+  const { serverSettings, supervisorSettings } = readers;
   const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
-  // Never autostart on a file that does not parse: it may not be the server the owner configured.
-  const autostart = settings.autostart && config().status !== 'invalid';
-  const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
-
+  const modelsConfig = createModelsConfig(readers.settingsData, env, () => supervisorSettings().modelsTtlMs);
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
     const outcome = await actors.command('restart', { fresh: true });
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
-  const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
-
-  const modelsConfig = createModelsConfig(settingsData, env, () => supervisorSettings().modelsTtlMs);
-  const modelCache = modelCacheMachine.provide({
-    actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
-  });
 
   const inspection = new InspectionHub(inspectedActors, redactValue);
-  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle, configApply, modelCache } }), {
-    systemId: 'supervisor',
-    input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
-    inspect: inspection.observe,
-  });
+  const root = createActor(
+    supervisorMachine.provide({
+      actors: {
+        serverLifecycle: provideLifecycle(readers, options),
+        configApply: provideConfigApply({ configPath: () => options.configPath, restartServer }),
+        modelCache: provideModelCache(modelsConfig),
+      },
+    }),
+    {
+      systemId: 'supervisor',
+      input: { policy: policyOf(serverSettings()), boot: bootAction(readers, adoption), keepServer: options.keepServer ?? false },
+      inspect: inspection.observe,
+    },
+  );
   root.start();
   const refs = systemRefs(root);
   const actors = createActorDoor(refs, {
@@ -138,14 +112,72 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     actors,
     refs,
     configPath: options.configPath,
-    config,
-    serverSettings,
-    supervisorSettings,
-    settingsData,
+    ...readers,
     env,
     adoption,
     inspection,
     modelsConfig,
     shutdown: (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => actors.shutdown(timeoutMs),
   };
+}
+
+// A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
+function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReaders {
+  const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
+  let lastGood: Record<string, unknown> = {};
+  const config = () => {
+    const read = readConfig(configPath);
+    if (read.status !== 'invalid') lastGood = read.data;
+    return read;
+  };
+  const settingsData = () => {
+    config();
+    return lastGood;
+  };
+  return {
+    config,
+    settingsData,
+    serverSettings: () => resolveServerSettings(settingsData(), where).settings,
+    supervisorSettings: () => resolveSupervisorSettings(settingsData(), where).settings,
+  };
+}
+
+// The lifecycle with its effects: the server process and the two health probes.
+function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
+  const { serverSettings, supervisorSettings } = readers;
+  const now = () => Date.now();
+  const probeTiming = {
+    readinessIntervalMs: options.readinessIntervalMs ?? 100,
+    health: () => {
+      const s = serverSettings();
+      return { intervalMs: s.healthIntervalMs, timeoutMs: s.healthTimeoutMs };
+    },
+    now,
+  };
+  return serverLifecycleMachine.provide({
+    actors: {
+      serverProcess: serverProcessLogic({
+        startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),
+        now,
+        adoptPollMs: options.adoptPollMs,
+      }),
+      readinessProbe: readinessProbeLogic(probeTiming),
+      livenessProbe: livenessProbeLogic(probeTiming),
+    },
+  });
+}
+
+// Adopt a live server left by an earlier supervisor, else start one if configured to, else wait for a command.
+function bootAction(readers: ConfigReaders, adoption: AdoptionVerdict): BootAction {
+  if (adoption.adopt) return { type: 'adopt', process: adoption.adopt };
+  // Never autostart on a file that does not parse: it may not be the server the owner configured.
+  const autostart = readers.serverSettings().autostart && readers.config().status !== 'invalid';
+  return autostart ? { type: 'start' } : { type: 'none' };
+}
+
+// The model cache with its one effect: listing models from the Anthropic API with the credential in effect.
+function provideModelCache(modelsConfig: ModelsConfig) {
+  return modelCacheMachine.provide({
+    actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
+  });
 }
