@@ -15,12 +15,13 @@ import { InspectionHub } from './inspect/inspection-hub.js';
 import { createFetchModelsLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
+import { configApplyMachine } from '../machines/config-apply.machine.js';
 import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
 import { createActorDoor, type ActorDoor } from './actors/actor-door.js';
 import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
 import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
-import { provideConfigApply } from './config/config-apply.logic.js';
+import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
@@ -90,7 +91,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     supervisorMachine.provide({
       actors: {
         serverLifecycle: provideLifecycle(readers, options),
-        configApply: provideConfigApply({ configPath: () => options.configPath, restartServer }),
+        configApply: configApplyMachine.provide({ actors: configApplyActors({ configPath: () => options.configPath, restartServer }) }),
         modelCache: provideModelCache(modelsConfig),
       },
     }),

@@ -1,7 +1,7 @@
 // The layering rules of .dependency-cruiser.cjs, run the way `npm run lint` runs them: a small tree that breaks each
 // rule on purpose gets each one reported by name (and nothing it allows), and the real tree breaks none.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,6 +115,22 @@ describe('layering rules (.dependency-cruiser.cjs)', () => {
     expect(status).toBe(reported.length);
     // err-long says why the rule exists, not only its name.
     expect(out).toContain('Routes and the CLI talk to the actors only through src/actors/');
+  });
+
+  it('are the ones the Architecture section names, beside a layout that lists every folder of src/', () => {
+    // README.md, or wherever in docs/ the section moves.
+    const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const texts = docs.map((file) => readFileSync(join(root, file), 'utf8'));
+    const heading = /^(#+) Architecture$/m;
+    const text = texts.find((t) => heading.test(t)) ?? '';
+    const [line, hashes = ''] = heading.exec(text) ?? [''];
+    const after = text.slice(text.indexOf(line) + line.length);
+    const next = after.search(new RegExp(`^#{1,${hashes.length}} `, 'm'));
+    const architecture = next < 0 ? after : after.slice(0, next);
+    expect(architecture).toContain('```');
+    for (const rule of rules) expect(architecture).toContain(`\`${rule.name}\``);
+    const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    for (const folder of folders) expect(texts.join('\n')).toContain(`src/${folder.name}/`);
   });
 
   it('find no violation and no cycle in the real tree', () => {

@@ -5,7 +5,8 @@ import express from 'express';
 import { parse } from 'yaml';
 import { createActor } from 'xstate';
 import { applyConfigChange } from '../../../src/actors/actor-requests.js';
-import { provideConfigApply } from '../../../src/config/config-apply.logic.js';
+import { configApplyMachine } from '../../../machines/config-apply.machine.js';
+import { configApplyActors } from '../../../src/config/config-apply.logic.js';
 import { createConfigRouter } from '../../../src/http/config.routes.js';
 import { makeConfigDir, type ConfigDir } from '../../support/config-dir.js';
 
@@ -82,7 +83,7 @@ async function startHarness(text: string | null = original): Promise<Harness> {
       running -= 1;
     }
   };
-  const actor = createActor(provideConfigApply({ configPath: () => cd.path, restartServer })).start();
+  const actor = createActor(configApplyMachine.provide({ actors: configApplyActors({ configPath: () => cd.path, restartServer }) })).start();
   const app = express();
   // strict: false lets top-level strings and null through, so the router's own body checks are exercised
   // (the real app's strict parser refuses those before they reach it).
