@@ -41,17 +41,12 @@ export interface SystemOptions {
 }
 
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
-export interface SupervisorSystem {
+export interface SupervisorSystem extends ConfigReaders {
   /** The one door to the actors (src/actors/actor-door.ts): what the routes and the CLI use. */
   actors: ActorDoor;
   /** The actors themselves, for tests; the routes and the CLI go through `actors`. */
   refs: SystemRefs;
   configPath: string;
-  config(): ConfigRead;
-  serverSettings(): ServerSettings;
-  supervisorSettings(): SupervisorSettings;
-  /** The last config data that parsed (what every setting is resolved from). */
-  settingsData(): Record<string, unknown>;
   /** The environment credentials and defaults are read from. */
   env: NodeJS.ProcessEnv;
   adoption: AdoptionVerdict;
@@ -66,7 +61,7 @@ export interface SupervisorSystem {
 /** Fresh reads of config.yaml and the settings resolved from it, as every part of the system asks for them. */
 export interface ConfigReaders {
   config(): ConfigRead;
-  /** The last config data that parsed. */
+  /** The last config data that parsed (what every setting is resolved from). */
   settingsData(): Record<string, unknown>;
   serverSettings(): ServerSettings;
   supervisorSettings(): SupervisorSettings;

@@ -50,7 +50,7 @@ export function createActorDoor(refs: SystemRefs, bounds: DoorBounds): ActorDoor
     // Asked per change: the timeouts in config.yaml may have been edited since start-up.
     applyConfig: (change) => applyConfigChange(config, change, bounds.applyTimeoutMs()),
     requestModels: (request) => requestModels(models, request, bounds.modelsWaitMs),
-    shutdown: (timeoutMs) => shutdownRoot(refs.root, timeoutMs),
+    shutdown: (timeoutMs) => shutdownRoot(root, timeoutMs),
   };
 }
 
@@ -59,7 +59,7 @@ async function shutdownRoot(root: SystemRefs['root'], timeoutMs: number): Promis
   if (root.getSnapshot().status === 'active') {
     await boundedWait<void>(
       (answer) => {
-        const subscription = root.subscribe({ next: (s) => s.status === 'done' && answer(), complete: answer, error: () => answer() });
+        const subscription = root.subscribe({ next: (s) => s.status === 'done' && answer(), complete: () => answer(), error: () => answer() });
         root.send({ type: 'supervisor.shutdown' });
         return () => subscription.unsubscribe();
       },

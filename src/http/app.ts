@@ -22,7 +22,7 @@ export interface AppDeps extends StatusDeps {
   routers?: Router[];
 }
 
-/** The Express app: the §4.7 guard in front of every route, thin routes, errors as `{detail, code}`. */
+/** The Express app: the guard (docs/api.md, Security) in front of every route, thin routes, errors as `{detail, code}`. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
