@@ -1,4 +1,5 @@
-import { assign, emit, fromPromise, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, emit, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { notProvided } from './not-provided.js';
 
 /** One validated change request: the values to set and whether to restart the server on them. */
 export interface ConfigApplyRequest {
@@ -51,8 +52,6 @@ export interface ConfigApplyContext {
   lastAnswer: { requestId: string; ok: boolean; code: string | null } | null;
 }
 
-const notProvided = (slot: string) => () => Promise.reject(new Error(`config-apply: actor "${slot}" was not provided`));
-
 /**
  * Applies config changes one at a time: write the file, restart the server and wait until it is healthy, and
  * when it is not, restore the previous bytes and restart on them. Every request is answered exactly once.
@@ -66,11 +65,11 @@ export const configApplyMachine = setup({
   },
   actors: {
     /** Writes `values` into the config file; rejects with a failure (code ERR_CONFIG_INVALID, ERR_CONFIG_WRITE, …). */
-    writeConfig: fromPromise<ConfigWritten, { values: Record<string, unknown> }>(notProvided('writeConfig')),
+    writeConfig: notProvided.promise<ConfigWritten, { values: Record<string, unknown> }>('writeConfig'),
     /** Restarts the main server; resolves once it is healthy, rejects with the reason otherwise. */
-    restartServer: fromPromise<void, void>(notProvided('restartServer')),
+    restartServer: notProvided.promise<void, void>('restartServer'),
     /** Puts the backed-up bytes back exactly. */
-    restoreConfig: fromPromise<void, { backup: ConfigBackupHandle }>(notProvided('restoreConfig')),
+    restoreConfig: notProvided.promise<void, { backup: ConfigBackupHandle }>('restoreConfig'),
   },
   guards: {
     hasQueued: ({ context }) => context.queue.length > 0,

@@ -1,4 +1,5 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import { notProvided } from './not-provided.js';
 
 /** One model as cached and served: the shape of docs/api.md (Models). */
 export interface CachedModel {
@@ -70,10 +71,8 @@ export const modelCacheMachine = setup({
     input: {} as ModelCacheInput,
   },
   actors: {
-    // Filled by src/ with createFetchModelsLogic(); this stand-in fails loudly if nobody provided it.
-    fetchModels: fromPromise<FetchModelsOutput, FetchModelsInput>(async () => {
-      throw new Error('fetchModels is not provided');
-    }),
+    // Filled by src/ with createFetchModelsLogic().
+    fetchModels: notProvided.promise<FetchModelsOutput, FetchModelsInput>('fetchModels'),
   },
   delays: {
     staleAfter: ({ context }) => context.ttlMs,

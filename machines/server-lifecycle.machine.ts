@@ -1,4 +1,5 @@
-import { assign, fromCallback, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { notProvided } from './not-provided.js';
 import type {
   LifecycleError,
   ProbeInput,
@@ -60,6 +61,10 @@ const crashTransitions = [
   { target: '#serverLifecycle.crashed.halted', actions: ['recordCrash', 'recordExit'] },
 ] as const;
 
+// Every way into starting is a new attempt: the previous process actor goes and a new one is spawned, which first
+// reports the policy it read from config.yaml (process.launching); starting is then entered again on that policy.
+const launch = ['stopProcess', 'beginAttempt', 'spawnProcess', 'clearAdopt'] as const;
+
 /** The main server's lifecycle: stopped → starting → running → stopping, and crashed with OTP-style restarts. */
 export const serverLifecycleMachine = setup({
   types: {
@@ -69,15 +74,17 @@ export const serverLifecycleMachine = setup({
   },
   actors: {
     // Owns one server process (spawned or adopted) and reports process.* facts; provided from src/.
-    serverProcess: fromCallback<ProcessCommand, ServerProcessInput>(() => () => undefined),
+    serverProcess: notProvided.callback<ProcessCommand, ServerProcessInput>('serverProcess'),
     // Polls the health endpoint until it answers 2xx once (health.ok); provided from src/.
-    readinessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+    readinessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('readinessProbe'),
     // Polls the health endpoint while running (health.ok / health.failed); provided from src/.
-    livenessProbe: fromCallback<ServerLifecycleEvent, ProbeInput>(() => () => undefined),
+    livenessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('livenessProbe'),
   },
   actions: {
-    // Re-reads the policy from config.yaml before each start; provided from src/ (the file is never latched).
-    loadPolicy: assign({}),
+    // The policy the process actor read for this attempt (config.yaml is read on every start, never latched).
+    adoptPolicy: assign({
+      policy: ({ event, context }) => (event.type === 'process.launching' ? event.policy : context.policy),
+    }),
     beginAttempt: assign({
       generation: ({ context }) => context.generation + 1,
       process: null,
@@ -217,20 +224,23 @@ export const serverLifecycleMachine = setup({
     afterStop: 'stopped',
     adopt: null,
   }),
+  // Whatever the state, the policy in force is the one the latest process actor read.
+  on: {
+    'process.launching': { actions: 'adoptPolicy' },
+  },
   initial: 'stopped',
   states: {
     stopped: {
       description: 'No server process; waits for a start command.',
       entry: 'stopProcess',
       on: {
-        'server.start': { target: 'starting', actions: 'resetCrashes' },
-        'server.restart': { target: 'starting', actions: 'resetCrashes' },
-        'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt'] },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt', ...launch] },
       },
     },
     starting: {
       description: 'The process is spawned (or adopted) and the health probe is asked until it answers 2xx.',
-      entry: ['stopProcess', 'loadPolicy', 'beginAttempt', 'spawnProcess', 'clearAdopt'],
       invoke: {
         src: 'readinessProbe',
         input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
@@ -239,6 +249,8 @@ export const serverLifecycleMachine = setup({
         startTimeout: { target: 'stopping', actions: 'setStartTimeoutError' },
       },
       on: {
+        // Entered again on the policy the process actor read: the probe asks its port, the timeout is its value.
+        'process.launching': { target: 'starting', reenter: true, actions: 'adoptPolicy' },
         'process.spawned': { actions: 'recordSpawn' },
         'process.spawnFailed': { target: 'crashed.halted', actions: 'recordSpawnFailure' },
         'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
@@ -288,12 +300,12 @@ export const serverLifecycleMachine = setup({
         'process.spawned': { actions: 'recordSpawn' },
         'process.spawnFailed': [
           { guard: 'afterStopIsStopped', target: 'stopped' },
-          { guard: 'afterStopIsRestart', target: 'starting' },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: launch },
           { target: 'crashed.halted', actions: 'recordSpawnFailure' },
         ],
         'process.exited': [
           { guard: 'afterStopIsStopped', target: 'stopped', actions: 'recordExit' },
-          { guard: 'afterStopIsRestart', target: 'starting', actions: 'recordExit' },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: ['recordExit', ...launch] },
           ...crashTransitions,
         ],
         // Commands while stopping change only where the stop leads; two restarts make one.
@@ -309,7 +321,7 @@ export const serverLifecycleMachine = setup({
       states: {
         backoff: {
           description: 'Waiting restartBackoff before an automatic restart.',
-          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: 'countRestart' } },
+          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: ['countRestart', ...launch] } },
         },
         exhausted: {
           description: 'More than `intensity` crashes within `periodMs`: no automatic restart until a manual start.',
@@ -319,8 +331,8 @@ export const serverLifecycleMachine = setup({
         },
       },
       on: {
-        'server.start': { target: 'starting', actions: 'resetCrashes' },
-        'server.restart': { target: 'starting', actions: 'resetCrashes' },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
         'server.stop': { target: 'stopped', actions: 'clearSchedule' },
       },
     },

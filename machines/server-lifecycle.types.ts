@@ -1,7 +1,7 @@
 /** Restart type in OTP's words: permanent (always), transient (only after an abnormal exit), temporary (never). */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
-/** The lifecycle's rules, resolved from config.yaml on every (re)start. Holds no command, env or secret. */
+/** The lifecycle's rules, read from config.yaml by the process actor on every (re)start. Holds no command, env or secret. */
 export interface LifecyclePolicy {
   port: number;
   healthPath: string;
@@ -77,6 +77,8 @@ export type ServerLifecycleEvent =
   /** `fresh`: the new process must read config.yaml as it is now, so an attempt already under way is not joined. */
   | { type: 'server.restart'; fresh?: boolean }
   | { type: 'server.adopt'; process: ProcessInfo }
+  /** The process actor read config.yaml for this attempt: the policy it starts (or adopts) the server with. */
+  | { type: 'process.launching'; policy: LifecyclePolicy; at: number }
   | { type: 'process.spawned'; pid: number; pgid: number; at: number; adopted?: boolean }
   | { type: 'process.spawnFailed'; code: string; message: string; at: number }
   | { type: 'process.exited'; code: number | null; signal: string | null; at: number }

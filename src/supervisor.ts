@@ -7,9 +7,9 @@ import type { Router } from 'express';
 import { SupervisorError } from './errors.js';
 import { createApp } from './http/app.js';
 import { createSseHub } from './http/sse.js';
-import { serverFiles } from './lifecycle/server-process.logic.js';
+import { serverFiles } from './logs/server-files.js';
 import { createLogRotator } from './logs/log-rotator.js';
-import { MetricsSampler } from './lifecycle/metrics-sampler.js';
+import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createSupervisorSystem, type SupervisorSystem, type SystemOptions } from './system.js';
 import { supervisorVersion } from './version.js';
 

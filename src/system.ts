@@ -1,6 +1,5 @@
-import { assign, createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { createActor } from 'xstate';
 import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
-import type { LifecyclePolicy } from '../machines/server-lifecycle.types.js';
 import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
 import { readConfig, type ConfigRead } from './config/config-file.js';
 import {
@@ -12,20 +11,22 @@ import {
   type SupervisorSettings,
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
-import type { ModelCacheActorRef } from './http/models.routes.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
 import { createFetchModelsLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
+import { configApplyMachine } from '../machines/config-apply.machine.js';
 import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
-import { applyTimeoutMs, createConfigApplyClient, type ApplyConfig, type ConfigApplyActorRef } from './config/config-apply.client.js';
-import { provideConfigApply } from './config/config-apply.logic.js';
+import { createActorDoor, type ActorDoor } from './actors/actor-door.js';
+import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
+import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
+import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
-import { runServerCommand } from './lifecycle/await-command.js';
-import { commandBoundMs } from './lifecycle/command-wait.js';
+import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
-import { serverFiles, serverProcessLogic } from './lifecycle/server-process.logic.js';
+import { serverProcessLogic } from './lifecycle/server-process.logic.js';
+import { serverFiles } from './logs/server-files.js';
 
 export interface SystemOptions {
   configPath: string;
@@ -39,57 +40,89 @@ export interface SystemOptions {
   adoptPollMs?: number;
 }
 
-export type ServerActor = ActorRefFrom<typeof serverLifecycleMachine>;
-
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
-export interface SupervisorSystem {
-  root: Actor<typeof supervisorMachine>;
-  server: ServerActor;
+export interface SupervisorSystem extends ConfigReaders {
+  /** The one door to the actors (src/actors/actor-door.ts): what the routes and the CLI use. */
+  actors: ActorDoor;
+  /** The actors themselves, for tests; the routes and the CLI go through `actors`. */
+  refs: SystemRefs;
   configPath: string;
-  config(): ConfigRead;
-  serverSettings(): ServerSettings;
-  supervisorSettings(): SupervisorSettings;
-  /** The last config data that parsed (what every setting is resolved from). */
-  settingsData(): Record<string, unknown>;
   /** The environment credentials and defaults are read from. */
   env: NodeJS.ProcessEnv;
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
-  /** Applies a validated config change through the config actor (write, restart, roll back). */
-  applyConfig: ApplyConfig;
-  /** The model cache actor and what it reads from env and config. */
-  models: ModelCacheActorRef;
+  /** What the model cache reads from env and config. */
   modelsConfig: ModelsConfig;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
-/** The lifecycle policy (no command, env or secret: it is visible in inspection) from server settings. */
-export function policyOf(s: ServerSettings): LifecyclePolicy {
-  return {
-    port: s.port,
-    healthPath: s.healthPath,
-    restart: s.restart,
-    startTimeoutMs: s.startTimeoutMs,
-    stopTimeoutMs: s.stopTimeoutMs,
-    backoffMs: s.backoffMs,
-    backoffMaxMs: s.backoffMaxMs,
-    intensity: s.intensity,
-    periodMs: s.periodMs,
-    stableMs: s.stableMs,
-    healthFailures: s.healthFailures,
-  };
+/** Fresh reads of config.yaml and the settings resolved from it, as every part of the system asks for them. */
+export interface ConfigReaders {
+  config(): ConfigRead;
+  /** The last config data that parsed (what every setting is resolved from). */
+  settingsData(): Record<string, unknown>;
+  serverSettings(): ServerSettings;
+  supervisorSettings(): SupervisorSettings;
 }
 
 /** Builds the actor system: machines from machines/, effects from src/, all provided in this one place. */
 export function createSupervisorSystem(options: SystemOptions): SupervisorSystem {
   const env = options.env ?? process.env;
+  const readers = configReaders(options.configPath, env);
+  const { serverSettings, supervisorSettings } = readers;
+  const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
+  const modelsConfig = createModelsConfig(readers.settingsData, env, () => supervisorSettings().modelsTtlMs);
+  // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
+  // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
+  const restartServer = async () => {
+    const outcome = await actors.command('restart', { fresh: true });
+    if (outcome.kind === 'failed') throw new Error(outcome.message);
+  };
+
+  const inspection = new InspectionHub(inspectedActors, redactValue);
+  const root = createActor(
+    supervisorMachine.provide({
+      actors: {
+        serverLifecycle: provideLifecycle(readers, options),
+        configApply: configApplyMachine.provide({ actors: configApplyActors({ configPath: () => options.configPath, restartServer }) }),
+        modelCache: provideModelCache(modelsConfig),
+      },
+    }),
+    {
+      systemId: 'supervisor',
+      input: { policy: policyOf(serverSettings()), boot: bootAction(readers, adoption), keepServer: options.keepServer ?? false },
+      inspect: inspection.observe,
+    },
+  );
+  root.start();
+  const refs = systemRefs(root);
+  const actors = createActorDoor(refs, {
+    commandTimeouts: serverSettings,
+    applyTimeoutMs: () => applyTimeoutMs(serverSettings()),
+    modelsWaitMs,
+  });
+
+  return {
+    actors,
+    refs,
+    configPath: options.configPath,
+    ...readers,
+    env,
+    adoption,
+    inspection,
+    modelsConfig,
+    shutdown: (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => actors.shutdown(timeoutMs),
+  };
+}
+
+// A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
+function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReaders {
   const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
-  // A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
   let lastGood: Record<string, unknown> = {};
   const config = () => {
-    const read = readConfig(options.configPath);
+    const read = readConfig(configPath);
     if (read.status !== 'invalid') lastGood = read.data;
     return read;
   };
@@ -97,10 +130,18 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     config();
     return lastGood;
   };
-  const serverSettings = () => resolveServerSettings(settingsData(), where).settings;
-  const supervisorSettings = () => resolveSupervisorSettings(settingsData(), where).settings;
-  const now = () => Date.now();
+  return {
+    config,
+    settingsData,
+    serverSettings: () => resolveServerSettings(settingsData(), where).settings,
+    supervisorSettings: () => resolveSupervisorSettings(settingsData(), where).settings,
+  };
+}
 
+// The lifecycle with its effects: the server process and the two health probes.
+function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
+  const { serverSettings, supervisorSettings } = readers;
+  const now = () => Date.now();
   const probeTiming = {
     readinessIntervalMs: options.readinessIntervalMs ?? 100,
     health: () => {
@@ -109,10 +150,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     },
     now,
   };
-  const lifecycle = serverLifecycleMachine.provide({
-    actions: {
-      loadPolicy: assign({ policy: () => policyOf(serverSettings()) }),
-    },
+  return serverLifecycleMachine.provide({
     actors: {
       serverProcess: serverProcessLogic({
         startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),
@@ -123,71 +161,19 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
       livenessProbe: livenessProbeLogic(probeTiming),
     },
   });
+}
 
-  const settings = serverSettings();
-  const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
+// Adopt a live server left by an earlier supervisor, else start one if configured to, else wait for a command.
+function bootAction(readers: ConfigReaders, adoption: AdoptionVerdict): BootAction {
+  if (adoption.adopt) return { type: 'adopt', process: adoption.adopt };
   // Never autostart on a file that does not parse: it may not be the server the owner configured.
-  const autostart = settings.autostart && config().status !== 'invalid';
-  const boot: BootAction = adoption.adopt ? { type: 'adopt', process: adoption.adopt } : autostart ? { type: 'start' } : { type: 'none' };
+  const autostart = readers.serverSettings().autostart && readers.config().status !== 'invalid';
+  return autostart ? { type: 'start' } : { type: 'none' };
+}
 
-  // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
-  // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
-  const restartServer = async () => {
-    const s = serverSettings();
-    const outcome = await runServerCommand(server(), 'restart', commandBoundMs(s), { fresh: true });
-    if (outcome.kind === 'failed') throw new Error(outcome.message);
-  };
-  const configApply = provideConfigApply({ configPath: () => options.configPath, restartServer });
-
-  const modelsConfig = createModelsConfig(settingsData, env, () => supervisorSettings().modelsTtlMs);
-  const modelCache = modelCacheMachine.provide({
+// The model cache with its one effect: listing models from the Anthropic API with the credential in effect.
+function provideModelCache(modelsConfig: ModelsConfig) {
+  return modelCacheMachine.provide({
     actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
   });
-
-  const inspection = new InspectionHub(inspectedActors, redactValue);
-  const root = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle, configApply, modelCache } }), {
-    systemId: 'supervisor',
-    input: { policy: policyOf(settings), boot, keepServer: options.keepServer ?? false },
-    inspect: inspection.observe,
-  });
-  const server = () => root.system.get('server') as ServerActor;
-  root.start();
-
-  const applyConfig = createConfigApplyClient(() => root.system.get('config') as ConfigApplyActorRef | undefined, {
-    timeoutMs: () => applyTimeoutMs(serverSettings()),
-  });
-
-  const shutdown = (timeoutMs = serverSettings().stopTimeoutMs + 5_000) =>
-    new Promise<void>((resolve) => {
-      if (root.getSnapshot().status !== 'active') {
-        root.stop();
-        return resolve();
-      }
-      const finish = () => {
-        clearTimeout(timer);
-        subscription.unsubscribe();
-        root.stop();
-        resolve();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      const subscription = root.subscribe({ next: (s) => s.status === 'done' && finish(), complete: finish, error: finish });
-      root.send({ type: 'supervisor.shutdown' });
-    });
-
-  return {
-    root,
-    server: server(),
-    configPath: options.configPath,
-    config,
-    serverSettings,
-    supervisorSettings,
-    settingsData,
-    env,
-    adoption,
-    inspection,
-    applyConfig,
-    models: root.system.get('models') as ModelCacheActorRef,
-    modelsConfig,
-    shutdown,
-  };
 }

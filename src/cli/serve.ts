@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { supervisorDefaults } from '../config/defaults.js';
 import { defaultConfigPath } from '../config/settings.js';
-import { topState } from '../lifecycle/command-wait.js';
+import { topState } from '../actors/state-value.js';
 import { startSupervisor, type RunningSupervisor, type SupervisorOptions } from '../supervisor.js';
 import { supervisorVersion } from '../version.js';
 import { UsageError, exitCodes, type CliCommand, type CliIo } from './command.js';
@@ -51,10 +51,10 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): { port: 
 // One line per lifecycle state change on stdout (launchd/journald keep it); never secrets.
 function logStates(running: RunningSupervisor, io: CliIo): void {
   let last = '';
-  running.system.server.subscribe((snapshot) => {
-    const state = topState(snapshot.value);
-    const pid = snapshot.context.process?.pid;
-    const line = `server ${state}${pid ? ` (pid ${pid})` : ''}${state === 'crashed' && snapshot.context.lastError ? `: ${snapshot.context.lastError.message}` : ''}`;
+  running.system.actors.onServerChange(({ value, context }) => {
+    const state = topState(value);
+    const pid = context.process?.pid;
+    const line = `server ${state}${pid ? ` (pid ${pid})` : ''}${state === 'crashed' && context.lastError ? `: ${context.lastError.message}` : ''}`;
     if (line !== last) io.out(`${new Date().toISOString()} ${line}`);
     last = line;
   });

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import { configApplyMachine, type ConfigBackupHandle, type ConfigWritten } from '../../machines/config-apply.machine.js';
+import type { ConfigBackupHandle, ConfigWritten } from '../../machines/config-apply.machine.js';
 import { SupervisorError, toSupervisorError } from '../errors.js';
 import { redactConfig } from '../redact/redact-config.js';
 import { ConfigBackup, createConfigWriter, type ConfigWriter } from './config-writer.js';
@@ -35,9 +35,4 @@ export function configApplyActors(deps: ConfigApplyDeps) {
       await writer.restore(input.backup);
     }),
   };
-}
-
-/** configApplyMachine ready to run: invoke or spawn it with systemId 'config'. */
-export function provideConfigApply(deps: ConfigApplyDeps) {
-  return configApplyMachine.provide({ actors: configApplyActors(deps) });
 }

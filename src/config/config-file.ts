@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { YAMLParseError, parseDocument } from 'yaml';
+import { isErrno } from '../errno.js';
 
 /** What reading config.yaml gave: its data, or why there is none. Never throws. */
 export type ConfigRead =
@@ -64,9 +65,4 @@ function safeRead(path: string): string | Error {
   } catch (error) {
     return error as Error;
   }
-}
-
-/** True when `error` is a Node system error with this `code`. */
-export function isErrno(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
 }

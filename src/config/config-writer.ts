@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { SupervisorError, toSupervisorError } from '../errors.js';
 import { removeFileDurable, writeFileAtomic, type AtomicFs } from './atomic-file.js';
 import { editConfigText } from './config-edit.js';
-import { isErrno } from './config-file.js';
+import { isErrno } from '../errno.js';
 import type { EditableValues } from './editable-keys.js';
 import { createSerialQueue } from './serial-queue.js';
 

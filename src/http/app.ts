@@ -1,6 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
-import { serverFiles } from '../lifecycle/server-process.logic.js';
+import { serverFiles } from '../logs/server-files.js';
 import { configuredSecrets } from '../redact/configured-secrets.js';
 import { createConfigRouter } from './config.routes.js';
 import { createInspectRouter } from './inspect.routes.js';
@@ -22,7 +22,7 @@ export interface AppDeps extends StatusDeps {
   routers?: Router[];
 }
 
-/** The Express app: the §4.7 guard in front of every route, thin routes, errors as `{detail, code}`. */
+/** The Express app: the guard (docs/api.md, Security) in front of every route, thin routes, errors as `{detail, code}`. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -33,9 +33,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());
-  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: deps.system.applyConfig }));
-  const { models, modelsConfig } = deps.system;
-  app.use(createModelsRouter({ models, currentModel: modelsConfig.currentModel, credentialId: modelsConfig.credentialId, ttlMs: modelsConfig.ttlMs }));
+  const { actors, modelsConfig } = deps.system;
+  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: actors.applyConfig }));
+  app.use(
+    createModelsRouter({
+      requestModels: actors.requestModels,
+      currentModel: modelsConfig.currentModel,
+      credentialId: modelsConfig.credentialId,
+      ttlMs: modelsConfig.ttlMs,
+    }),
+  );
   app.use(
     createLogsRouter({
       logPath: () => serverFiles(deps.system.supervisorSettings().logDir).logPath,

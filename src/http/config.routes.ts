@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { ApplyConfig, ConfigChange } from '../config/config-apply.client.js';
+import type { ApplyConfig, ConfigChange } from '../actors/actor-requests.js';
 import { readConfig } from '../config/config-file.js';
 import { validateConfigValues } from '../config/editable-keys.js';
 import { SupervisorError, toSupervisorError } from '../errors.js';
@@ -10,7 +10,7 @@ import { configUpdatedView, configView, errorView, failureError } from './config
 export interface ConfigRouterDeps {
   /** Path of config.yaml; asked on every request (never latched at start-up). */
   configPath(): string;
-  /** Applies a validated change through the config actor (see createConfigApplyClient). */
+  /** Applies a validated change through the config actor (the door's applyConfig). */
   apply: ApplyConfig;
 }
 

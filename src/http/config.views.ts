@@ -1,4 +1,4 @@
-import type { ConfigApplyAnswer, ConfigApplyFailure } from '../../machines/config-apply.machine.js';
+import type { ConfigApplyAnswer, ConfigApplyFailure } from '../actors/actor-requests.js';
 import { errorBody, errorStatus, SupervisorError, type ErrorCode } from '../errors.js';
 import { REDACTED, redactConfig } from '../redact/redact-config.js';
 

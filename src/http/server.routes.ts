@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
 import { SupervisorError } from '../errors.js';
-import { runServerCommand } from '../lifecycle/await-command.js';
-import { commandBoundMs, type ServerCommand } from '../lifecycle/command-wait.js';
+import type { ServerCommand } from '../actors/server-commands.js';
 import { methodNotAllowed } from './errors.js';
 import { currentStatus, type StatusDeps } from './status.routes.js';
 
@@ -26,18 +25,18 @@ export function createServerRouter(deps: StatusDeps): Router {
     const action = String(req.params.action);
     if (!isCommand(action)) throw new SupervisorError('ERR_NOT_FOUND', `no such server command: ${action}; use start, stop or restart`);
     const wait = waitFlag(req);
-    if (deps.system.root.getSnapshot().value !== 'running') {
+    const { actors } = deps.system;
+    if (!actors.accepting()) {
       throw new SupervisorError('ERR_SHUTTING_DOWN', 'the supervisor is shutting down');
     }
     if (!wait) {
-      deps.system.server.send({ type: `server.${action}` });
+      actors.tell(action);
       res.status(202).json({ success: true, message: requested[action], status: currentStatus(deps) });
       return;
     }
-    const bound = commandBoundMs(deps.system.serverSettings());
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    const outcome = await runServerCommand(deps.system.server, action, bound, { signal: aborted.signal });
+    const outcome = await actors.command(action, { signal: aborted.signal });
     if (outcome.kind === 'failed') {
       const verb = action === 'stop' ? 'stop' : 'start';
       // Lifecycle failures are 500 whatever their code (docs/api.md, Server commands); only a shutdown answers 503.

@@ -1,11 +1,28 @@
 import { Router } from 'express';
-import type { MetricsSampler } from '../lifecycle/metrics-sampler.js';
-import type { SupervisorSystem } from '../system.js';
+import type { ActorDoor } from '../actors/actor-door.js';
+import type { ConfigRead } from '../config/config-file.js';
+import type { SupervisorSettings } from '../config/settings.js';
+import type { InspectionHub } from '../inspect/inspection-hub.js';
+import type { MetricsSampler } from '../metrics/metrics-sampler.js';
+import type { ModelsConfig } from '../models/models-config.js';
 import { methodNotAllowed } from './errors.js';
 import { statusView, type StatusView } from './views.js';
 
+/** What the routes need of the running system: the door to the actors, and fresh reads of config.yaml and env. */
+export interface RouteSystem {
+  actors: ActorDoor;
+  configPath: string;
+  config(): ConfigRead;
+  supervisorSettings(): SupervisorSettings;
+  /** The last config data that parsed. */
+  settingsData(): Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  inspection: InspectionHub;
+  modelsConfig: ModelsConfig;
+}
+
 export interface StatusDeps {
-  system: SupervisorSystem;
+  system: RouteSystem;
   startedAt: number;
   version: string;
   metrics: MetricsSampler;
@@ -13,17 +30,17 @@ export interface StatusDeps {
 
 /** The status view for the current moment, from actor state only (never waits on a probe). */
 export function currentStatus(deps: StatusDeps): StatusView {
-  const snapshot = deps.system.server.getSnapshot();
+  const server = deps.system.actors.server();
   const config = deps.system.config();
   const model = config.data.default_model;
   return statusView({
     now: Date.now(),
     supervisorStartedAt: deps.startedAt,
     supervisorVersion: deps.version,
-    server: { value: snapshot.value, context: snapshot.context },
+    server,
     configLoaded: config.status === 'ok',
     defaultModel: typeof model === 'string' ? model : null,
-    metrics: deps.metrics.read(snapshot.context.process?.pid ?? null),
+    metrics: deps.metrics.read(server.context.process?.pid ?? null),
   });
 }
 

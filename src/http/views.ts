@@ -1,13 +1,13 @@
-import type { ServerLifecycleContext } from '../../machines/server-lifecycle.types.js';
-import { topState } from '../lifecycle/command-wait.js';
-import type { ProcessMetrics } from '../lifecycle/metrics-sampler.js';
+import type { ServerView } from '../actors/actor-refs.js';
+import { statePath, topState } from '../actors/state-value.js';
+import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
 
 /** Everything the status view is computed from; the route gathers it without waiting on anything. */
 export interface StatusInput {
   now: number;
   supervisorStartedAt: number;
   supervisorVersion: string;
-  server: { value: unknown; context: ServerLifecycleContext };
+  server: ServerView;
   configLoaded: boolean;
   defaultModel: string | null;
   metrics: ProcessMetrics | null;
@@ -15,16 +15,6 @@ export interface StatusInput {
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const seconds = (ms: number): number => Math.max(0, Math.floor(ms / 1000));
-
-/** A dotted state path ("crashed.backoff") for a state value. */
-export function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? [];
-    return key === undefined ? 'unknown' : `${key}.${statePath(inner)}`;
-  }
-  return 'unknown';
-}
 
 /** GET /supervisor/status (docs/api.md, Status): integers as integers, times as ISO 8601. */
 export function statusView(input: StatusInput) {

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isErrno } from '../config/config-file.js';
+import { isErrno } from '../errno.js';
 
 /** What the pid file records about the server we started, enough to recognise it again after our own crash. */
 export interface PidRecord {

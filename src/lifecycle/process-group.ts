@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { isErrno } from '../config/config-file.js';
+import { isErrno } from '../errno.js';
 
 /** Sends `signal` to every process in the group; false when the group is already gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {

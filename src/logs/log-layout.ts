@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { isErrno } from '../config/config-file.js';
+import { isErrno } from '../errno.js';
 
 /**
  * The log as one byte stream: `server.log.N … server.log.1, server.log`, oldest first. A stream offset names a byte

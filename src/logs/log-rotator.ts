@@ -1,7 +1,7 @@
 import { existsSync, ftruncateSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { backupPath, readLayout, writeBase } from './log-layout.js';
-import { isErrno } from '../config/config-file.js';
+import { isErrno } from '../errno.js';
 
 /** Where the log is and how it is rotated (read again on every check: config is never latched). */
 export interface LogRotationSettings {

@@ -28,6 +28,7 @@ const rounds = Number(args.rounds);
 const dist = (/** @type {string} */ path) => new URL(`../../dist/${path}`, import.meta.url).href;
 const { startSupervisor } = await import(dist('src/supervisor.js'));
 const { createModelsRouter } = await import(dist('src/http/models.routes.js'));
+const { modelsWaitMs, requestModels } = await import(dist('src/actors/actor-requests.js'));
 const { modelCacheMachine } = await import(dist('machines/model-cache.machine.js'));
 const { createFetchModelsLogic } = await import(dist('src/models/fetch-models.logic.js'));
 const { createModelsConfig } = await import(dist('src/models/models-config.js'));
@@ -86,7 +87,14 @@ const supervisor = await startSupervisor({
     const fetchModels = createFetchModelsLogic({ credential: config.credential, baseUrl: config.baseUrl });
     const actor = createActor(modelCacheMachine.provide({ actors: { fetchModels } }), { input: {} }).start();
     modelsActors.push(actor);
-    return [createModelsRouter({ models: actor, currentModel: config.currentModel, credentialId: config.credentialId, ttlMs: config.ttlMs })];
+    return [
+      createModelsRouter({
+        requestModels: (/** @type {import('../../src/actors/actor-requests.js').ModelsRequest} */ request) => requestModels(actor, request, modelsWaitMs),
+        currentModel: config.currentModel,
+        credentialId: config.credentialId,
+        ttlMs: config.ttlMs,
+      }),
+    ];
   },
 });
 

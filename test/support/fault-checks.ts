@@ -14,14 +14,14 @@ export interface ProcessTracker {
 export function trackServerProcesses(h: Harness): ProcessTracker {
   const pids = new Set<number>();
   const pgids = new Set<number>();
-  const subscription = h.sup.system.server.subscribe((snapshot) => {
+  const subscription = h.sup.system.refs.server.subscribe((snapshot) => {
     const p = snapshot.context.process;
     if (p) {
       pids.add(p.pid);
       pgids.add(p.pgid);
     }
   });
-  const current = h.sup.system.server.getSnapshot().context.process;
+  const current = h.sup.system.refs.server.getSnapshot().context.process;
   if (current) {
     pids.add(current.pid);
     pgids.add(current.pgid);

@@ -1,10 +1,8 @@
-import type { SnapshotFrom } from 'xstate';
-import type { ConfigApplyActorRef } from '../../src/config/config-apply.client.js';
-import { statePath } from '../../src/http/views.js';
-import type { ServerActor } from '../../src/system.js';
+import type { ConfigRef, ServerSnapshot } from '../../src/actors/actor-refs.js';
+import { statePath } from '../../src/actors/state-value.js';
 import type { Harness } from './supervisor-harness.js';
 
-export type ServerSnapshot = SnapshotFrom<ServerActor>;
+export type { ServerSnapshot };
 
 /**
  * Resolves with the first lifecycle snapshot (current or coming) that satisfies `predicate`, after running `act` on it
@@ -17,7 +15,7 @@ export function whenServer(
   act: (snapshot: ServerSnapshot) => void = () => undefined,
   timeoutMs = 10_000,
 ): Promise<ServerSnapshot> {
-  const server = h.sup.system.server;
+  const server = h.sup.system.refs.server;
   return new Promise((resolve, reject) => {
     let done = false;
     const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
@@ -44,16 +42,14 @@ export function whenServer(
 }
 
 /** The config actor of a running supervisor (systemId 'config'). */
-export function configActor(h: Harness): ConfigApplyActorRef {
-  const actor = h.sup.system.root.system.get('config') as ConfigApplyActorRef | undefined;
-  if (!actor) throw new Error('no config actor in the system');
-  return actor;
+export function configActor(h: Harness): ConfigRef {
+  return h.sup.system.refs.config;
 }
 
 /** The lifecycle state paths ("stopping.terminating") entered from now on, in order (consecutive repeats merged). */
 export function recordStates(h: Harness): { states: string[]; stop(): void } {
   const states: string[] = [];
-  const subscription = h.sup.system.server.subscribe((s) => {
+  const subscription = h.sup.system.refs.server.subscribe((s) => {
     const state = statePath(s.value);
     if (states.at(-1) !== state) states.push(state);
   });

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { modelCacheMachine } from '../../machines/model-cache.machine.js';
 import { readConfig } from '../../src/config/config-file.js';
 import { errorHandler } from '../../src/http/errors.js';
+import { modelsWaitMs, requestModels } from '../../src/actors/actor-requests.js';
 import { createModelsRouter } from '../../src/http/models.routes.js';
 import { createFetchModelsLogic } from '../../src/models/fetch-models.logic.js';
 import { createModelsConfig } from '../../src/models/models-config.js';
@@ -72,11 +73,10 @@ export async function startModelsApp(options: ModelsAppOptions) {
   const app = express();
   app.use(
     createModelsRouter({
-      models: actor,
+      requestModels: (request) => requestModels(actor, request, options.waitMs ?? modelsWaitMs),
       currentModel: modelsConfig.currentModel,
       credentialId: modelsConfig.credentialId,
       ttlMs: modelsConfig.ttlMs,
-      waitMs: options.waitMs,
     }),
   );
   app.use(errorHandler);

@@ -121,7 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
     close: async () => {
-      const pid = sup.system.server.getSnapshot().context.process?.pid ?? null;
+      const pid = sup.system.refs.server.getSnapshot().context.process?.pid ?? null;
       await sup.close();
       if (!options.keepServer && pid !== null) await waitFor(`server pid ${pid} to be gone`, () => !isAlive(pid));
       if (!options.keepServer && !options.dir) rmSync(dir, { recursive: true, force: true });

@@ -36,8 +36,7 @@ export interface MachineView {
 
 /** Draws the machine definition (`machine.toJSON()`) of one actor. */
 export function drawMachine(actor: string, definition: unknown): MachineView {
-  const machine = parseMachine(definition);
-  const layout = layoutMachine(machine, measureText);
+  const layout = layoutMachine(parseMachine(definition), measureText);
   const markerId = `arrow-${actor.replace(/[^\w-]/g, '_')}`;
   const svg = s('svg', {
     class: 'machine-svg',
@@ -48,15 +47,42 @@ export function drawMachine(actor: string, definition: unknown): MachineView {
     'aria-label': `State machine ${actor}`,
     'data-actor': actor,
   });
-  const marker = (id: string, cls: string) =>
-    s(
-      'marker',
-      { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-      s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: cls }),
-    );
-  svg.append(s('defs', {}, marker(markerId, 'arrowhead'), marker(`${markerId}-taken`, 'arrowhead arrowhead--taken')));
+  svg.append(s('defs', {}, arrowMarker(markerId, 'arrowhead'), arrowMarker(`${markerId}-taken`, 'arrowhead arrowhead--taken')));
+  const states = drawStates(layout);
+  const edges = drawEdges(layout, markerId);
+  svg.append(states.compoundLayer, edges.edgeLayer, states.atomicLayer, drawInitials(layout, markerId), edges.labelLayer);
 
-  const stateGroups = new Map<string, SVGGElement>();
+  const show = (value: StateValue, previous: StateValue | null, lastEventType: string | null): void => {
+    const active = activePaths(value);
+    const leaves = active.filter((p) => !active.some((q) => q.startsWith(`${p}.`)));
+    for (const [path, g] of states.groups) {
+      g.classList.toggle('is-active', active.includes(path));
+      g.classList.toggle('is-current', leaves.includes(path));
+    }
+    const taken = new Set(previous === null ? [] : takenEdges(layout.edges, activePaths(previous), active, lastEventType));
+    for (const [edge, elements] of edges.groups) {
+      const isTaken = taken.has(edge);
+      for (const element of elements) element.classList.toggle('is-taken', isTaken);
+      elements[0]?.querySelector('path')?.setAttribute('marker-end', `url(#${markerId}${isTaken ? '-taken' : ''})`);
+    }
+    svg.dataset['active'] = leaves.join(' ');
+    svg.setAttribute('aria-label', `State machine ${actor}, current state ${formatStateValue(value)}`);
+  };
+
+  return { svg, layout, show };
+}
+
+function arrowMarker(id: string, cls: string): SVGElement {
+  return s(
+    'marker',
+    { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: cls }),
+  );
+}
+
+// One group per state box, compound states in their own layer (drawn under the arrows), atomic ones above them.
+function drawStates(layout: MachineLayout) {
+  const groups = new Map<string, SVGGElement>();
   const compoundLayer = s('g', { class: 'layer-compound' });
   const atomicLayer = s('g', { class: 'layer-atomic' });
   // Outer boxes first so nested ones paint on top.
@@ -83,13 +109,17 @@ export function drawMachine(actor: string, definition: unknown): MachineView {
         ),
       );
     }
-    stateGroups.set(box.path, g);
+    groups.set(box.path, g);
     (compound ? compoundLayer : atomicLayer).append(g);
   }
+  return { groups, compoundLayer, atomicLayer };
+}
 
+// Each arrow and its label (labels in a layer above everything, so no box hides them).
+function drawEdges(layout: MachineLayout, markerId: string) {
   const edgeLayer = s('g', { class: 'layer-edges' });
   const labelLayer = s('g', { class: 'layer-labels' });
-  const edgeGroups = new Map<EdgeLayout, SVGGElement[]>();
+  const groups = new Map<EdgeLayout, SVGGElement[]>();
   for (const edge of layout.edges) {
     const path = s('path', { class: 'edge-line', d: edge.d, 'marker-end': `url(#${markerId})` });
     const eg = s('g', { class: 'edge', 'data-source': edge.source, 'data-target': edge.target }, path);
@@ -107,9 +137,13 @@ export function drawMachine(actor: string, definition: unknown): MachineView {
     );
     edgeLayer.append(eg);
     labelLayer.append(label);
-    edgeGroups.set(edge, [eg, label]);
+    groups.set(edge, [eg, label]);
   }
+  return { groups, edgeLayer, labelLayer };
+}
 
+// The dot-and-arrow that marks each initial state.
+function drawInitials(layout: MachineLayout, markerId: string): SVGGElement {
   const initialLayer = s('g', { class: 'layer-initial' });
   for (const initial of layout.initials) {
     initialLayer.append(
@@ -117,24 +151,5 @@ export function drawMachine(actor: string, definition: unknown): MachineView {
       s('path', { class: 'edge-line initial-line', d: initial.d, 'marker-end': `url(#${markerId})` }),
     );
   }
-  svg.append(compoundLayer, edgeLayer, atomicLayer, initialLayer, labelLayer);
-
-  const show = (value: StateValue, previous: StateValue | null, lastEventType: string | null): void => {
-    const active = activePaths(value);
-    const leaves = active.filter((p) => !active.some((q) => q.startsWith(`${p}.`)));
-    for (const [path, g] of stateGroups) {
-      g.classList.toggle('is-active', active.includes(path));
-      g.classList.toggle('is-current', leaves.includes(path));
-    }
-    const taken = new Set(previous === null ? [] : takenEdges(layout.edges, activePaths(previous), active, lastEventType));
-    for (const [edge, elements] of edgeGroups) {
-      const isTaken = taken.has(edge);
-      for (const element of elements) element.classList.toggle('is-taken', isTaken);
-      elements[0]?.querySelector('path')?.setAttribute('marker-end', `url(#${markerId}${isTaken ? '-taken' : ''})`);
-    }
-    svg.dataset['active'] = leaves.join(' ');
-    svg.setAttribute('aria-label', `State machine ${actor}, current state ${formatStateValue(value)}`);
-  };
-
-  return { svg, layout, show };
+  return initialLayer;
 }

@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { parse } from 'yaml';
 import { createActor } from 'xstate';
-import { createConfigApplyClient } from '../../../src/config/config-apply.client.js';
-import { provideConfigApply } from '../../../src/config/config-apply.logic.js';
+import { applyConfigChange } from '../../../src/actors/actor-requests.js';
+import { configApplyMachine } from '../../../machines/config-apply.machine.js';
+import { configApplyActors } from '../../../src/config/config-apply.logic.js';
 import { createConfigRouter } from '../../../src/http/config.routes.js';
 import { makeConfigDir, type ConfigDir } from '../../support/config-dir.js';
 
@@ -82,12 +83,12 @@ async function startHarness(text: string | null = original): Promise<Harness> {
       running -= 1;
     }
   };
-  const actor = createActor(provideConfigApply({ configPath: () => cd.path, restartServer })).start();
+  const actor = createActor(configApplyMachine.provide({ actors: configApplyActors({ configPath: () => cd.path, restartServer }) })).start();
   const app = express();
   // strict: false lets top-level strings and null through, so the router's own body checks are exercised
   // (the real app's strict parser refuses those before they reach it).
   app.use(express.json({ strict: false }));
-  app.use(createConfigRouter({ configPath: () => cd.path, apply: createConfigApplyClient(actor, { timeoutMs: 10_000 }) }));
+  app.use(createConfigRouter({ configPath: () => cd.path, apply: (change) => applyConfigChange(actor, change, 10_000) }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   servers.push(server);

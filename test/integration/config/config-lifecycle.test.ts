@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { statePath } from '../../../src/http/views.js';
+import { statePath } from '../../../src/actors/state-value.js';
 import type { InspectionRecord } from '../../../src/inspect/inspection-hub.js';
 import { request } from '../../support/http.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';

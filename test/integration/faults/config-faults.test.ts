@@ -26,7 +26,7 @@ describe('faults: the config folder turns read-only', () => {
     tracker = trackServerProcesses(h);
     const before = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     const original = readFileSync(h.configPath);
-    const generation = h.sup.system.server.getSnapshot().context.generation;
+    const generation = h.sup.system.refs.server.getSnapshot().context.generation;
     readOnly = makeFolderReadOnly(h.dir);
 
     const answer = await put(h, { values: { default_model: 'claude-opus-4-6' }, restart: true });
@@ -35,7 +35,7 @@ describe('faults: the config folder turns read-only', () => {
     expect(answer.json.detail).toMatch(/^cannot write .*config\.yaml: /);
     expect(readFileSync(h.configPath).equals(original)).toBe(true);
     expect(entries(h.dir)).toEqual(['config.yaml', 'logs']);
-    expect(h.sup.system.server.getSnapshot().context.generation).toBe(generation);
+    expect(h.sup.system.refs.server.getSnapshot().context.generation).toBe(generation);
     const status = await truthfulStatus(h);
     expect(status).toMatchObject({ main_server_status: 'running', main_server_pid: before.main_server_pid, default_model: 'claude-sonnet-4-5' });
 

@@ -41,7 +41,7 @@ describe('faults: random and malformed HTTP requests', () => {
     h = await startHarness({ config: { api_key: secret }, env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: '' } });
     const before = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     const configBytes = readFileSync(h.configPath);
-    const generation = h.sup.system.server.getSnapshot().context.generation;
+    const generation = h.sup.system.refs.server.getSnapshot().context.generation;
     const logLines = h.logLines();
     const unexpected = jest.spyOn(console, 'error').mockImplementation(() => undefined);
 
@@ -82,7 +82,7 @@ describe('faults: random and malformed HTTP requests', () => {
     // Nothing changed: same server process and attempt, no restart, the config file and the server log untouched.
     const after = await truthfulStatus(h);
     expect(after).toMatchObject({ main_server_status: 'running', main_server_pid: before.main_server_pid, restart_count: before.restart_count });
-    expect(h.sup.system.server.getSnapshot().context.generation).toBe(generation);
+    expect(h.sup.system.refs.server.getSnapshot().context.generation).toBe(generation);
     expect(readFileSync(h.configPath).equals(configBytes)).toBe(true);
     expect(h.logLines().filter((l) => l.startsWith('--- '))).toEqual(logLines.filter((l) => l.startsWith('--- ')));
     expect(groupMembers(before.main_server_pid)).toEqual([before.main_server_pid]);

@@ -106,7 +106,7 @@ describe('faults: the server killed at awkward moments', () => {
     const config = configActor(h);
     // Kill the server the moment it is spawned again on the restored file: a fault inside the rollback itself.
     let killedPid: number | null = null;
-    const subscription = h.sup.system.server.subscribe((s) => {
+    const subscription = h.sup.system.refs.server.subscribe((s) => {
       const rollingBack = JSON.stringify(config.getSnapshot().value) === JSON.stringify({ rollingBack: 'restarting' });
       if (killedPid === null && rollingBack && topOf(s.value) === 'starting' && s.context.process) {
         killedPid = s.context.process.pid;

@@ -45,7 +45,7 @@ describe('the §4.7 guard on every route', () => {
     const foreign = await request(`${h.url}/supervisor/server/start?wait=false`, { method: 'POST', headers: { origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
     expect(foreign.json.code).toBe('ERR_FORBIDDEN_ORIGIN');
-    expect(h.sup.system.server.getSnapshot().value).toBe('stopped');
+    expect(h.sup.system.refs.server.getSnapshot().value).toBe('stopped');
     const nullOrigin = await request(`${h.url}/supervisor/status`, { headers: { origin: 'null' } });
     expect(nullOrigin.status).toBe(403);
     const own = await request(`${h.url}/supervisor/status`, { headers: { origin: `http://${host()}` } });
@@ -62,7 +62,7 @@ describe('the §4.7 guard on every route', () => {
     const answer = await request(`${h.url}/supervisor/server/start`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(answer.status).toBe(415);
     expect(answer.json).toEqual({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', detail: 'request body must be application/json, got "text/plain"' });
-    expect(h.sup.system.server.getSnapshot().value).toBe('stopped');
+    expect(h.sup.system.refs.server.getSnapshot().value).toBe('stopped');
   });
 
   it('refuses a body over 64 KiB with 413, by Content-Length and when chunked', async () => {

@@ -1,4 +1,4 @@
-import { topState } from '../../../src/lifecycle/command-wait.js';
+import { topState } from '../../../src/actors/state-value.js';
 import { isAlive } from '../../../src/lifecycle/process-group.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -14,7 +14,7 @@ describe('crash recovery with real processes', () => {
     h = await startHarness({ server: { backoff_ms: 1_500, backoff_max_ms: 10_000, stable_ms: 60_000 } });
     const { main_server_pid: pid } = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     const seen: string[] = [];
-    const sub = h.sup.system.server.subscribe((s) => {
+    const sub = h.sup.system.refs.server.subscribe((s) => {
       const state = topState(s.value);
       if (seen.at(-1) !== state) seen.push(state);
     });

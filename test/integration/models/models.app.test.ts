@@ -44,7 +44,7 @@ describe('the models route of the supervisor app, behind its guard', () => {
     expect(post).toMatchObject({ status: 200, body: { source: 'anthropic' } });
     expect(fake.requests).toHaveLength(2);
     // The actor in the system holds the list; neither its inspected context nor its events carry the key.
-    expect(supervisor.system.models.getSnapshot().value).toBe('fresh');
+    expect(supervisor.system.refs.models.getSnapshot().value).toBe('fresh');
     const inspected = JSON.stringify(supervisor.system.inspection.snapshots());
     expect(inspected).toContain('"actor":"models"');
     expect(inspected).not.toContain('sk-ant-api03-app-key');

@@ -3,7 +3,7 @@ import { serverLifecycleMachine } from '../../../machines/server-lifecycle.machi
 import { supervisorMachine } from '../../../machines/supervisor.machine.js';
 import { InspectionHub, type InspectionRecord } from '../../../src/inspect/inspection-hub.js';
 import { jsonSafe } from '../../../src/inspect/json-safe.js';
-import { policyOf } from '../../../src/system.js';
+import { policyOf } from '../../../src/lifecycle/lifecycle-policy.js';
 import { resolveServerSettings } from '../../../src/config/settings.js';
 
 const policy = policyOf(resolveServerSettings({}, { env: {}, platform: 'linux', home: '/home/u', demoCommand: ['node', 'demo.mjs'] }).settings);

@@ -1,4 +1,10 @@
+// The commands helper: send start/stop/restart to the lifecycle and wait, bounded, for the outcome it caused.
 import type { ServerLifecycleContext } from '../../machines/server-lifecycle.types.js';
+import type { ServerRef } from './actor-refs.js';
+import { boundedWait } from './bounded-wait.js';
+import { topState } from './state-value.js';
+
+export type ServerCommand = 'start' | 'stop' | 'restart';
 
 /** A lifecycle snapshot as far as command waiting needs it. */
 export interface LifecycleView {
@@ -6,13 +12,14 @@ export interface LifecycleView {
   context: Pick<ServerLifecycleContext, 'generation' | 'afterStop' | 'lastError'>;
 }
 
-export type ServerCommand = 'start' | 'stop' | 'restart';
-
 /** What a command waits for, decided from the snapshot right after the command was sent. */
 export type CommandTarget = { kind: 'running'; generation: number } | { kind: 'stopped' };
 
 /** The outcome of waiting so far. */
 export type CommandOutcome = { kind: 'pending' } | { kind: 'done' } | { kind: 'failed'; code: string; message: string };
+
+/** How a command ended: done, or failed with a code and a message. */
+export type CommandResult = Exclude<CommandOutcome, { kind: 'pending' }>;
 
 /** The timeouts a command's bound is made of. */
 export type CommandTimeouts = { startTimeoutMs: number; stopTimeoutMs: number };
@@ -20,13 +27,6 @@ export type CommandTimeouts = { startTimeoutMs: number; stopTimeoutMs: number };
 /** Safety-net bound on one server command: a restart may need a full stop and a full start (the machine's timers decide first). */
 export function commandBoundMs(server: CommandTimeouts): number {
   return server.stopTimeoutMs + server.startTimeoutMs + 5_000;
-}
-
-/** The top-level state name of a lifecycle state value. */
-export function topState(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') return Object.keys(value)[0] ?? 'unknown';
-  return 'unknown';
 }
 
 /** Which attempt a command is answered by: coalesced commands share the attempt under way or the one queued. */
@@ -53,4 +53,43 @@ export function commandOutcome(target: CommandTarget, view: LifecycleView): Comm
     return { kind: 'failed', code: error?.code ?? 'ERR_START_FAILED', message: error?.message ?? 'the server stopped before it was healthy' };
   }
   return { kind: 'pending' };
+}
+
+/** Sends a command without waiting for its outcome (`?wait=false`). */
+export function sendServerCommand(server: ServerRef, command: ServerCommand): void {
+  server.send({ type: `server.${command}` });
+}
+
+/**
+ * Sends a command to the lifecycle and resolves when its target is reached, fails, or `boundMs` passes.
+ * `fresh` (restart only): never join a start under way, whose process may have read an older config.
+ */
+export function runServerCommand(
+  server: ServerRef,
+  command: ServerCommand,
+  boundMs: number,
+  { signal, fresh = false }: { signal?: AbortSignal; fresh?: boolean } = {},
+): Promise<CommandResult> {
+  server.send(command === 'restart' ? { type: 'server.restart', fresh } : { type: `server.${command}` });
+  const target = commandTarget(command, server.getSnapshot());
+  return boundedWait<CommandResult>(
+    (answer) => {
+      const check = () => {
+        const outcome = commandOutcome(target, server.getSnapshot());
+        if (outcome.kind !== 'pending') answer(outcome);
+      };
+      const subscription = server.subscribe({
+        next: check,
+        complete: () => answer({ kind: 'failed', code: 'ERR_SHUTTING_DOWN', message: 'the supervisor is shutting down' }),
+      });
+      check();
+      return () => subscription.unsubscribe();
+    },
+    {
+      ms: boundMs,
+      onTimeout: () => ({ kind: 'failed', code: 'ERR_COMMAND_TIMEOUT', message: `no outcome within ${boundMs} ms` }),
+      signal,
+      onAbort: () => ({ kind: 'failed', code: 'ERR_BAD_REQUEST', message: 'the client went away' }),
+    },
+  );
 }
