@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request } from '../../support/http.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 
@@ -98,5 +99,26 @@ describe('the §4.7 guard on every route', () => {
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
     expect(answer.headers['x-frame-options']).toBe('DENY');
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers deeply nested JSON in a config value with 400 naming the key, and writes nothing', async () => {
+    const config = readFileSync(h.configPath);
+    const bodies = [
+      `{"values": {"default_model": ${'['.repeat(30_000)}"sk-ant-api03-DEEPSECRET"${']'.repeat(30_000)}}}`,
+      `{"values": {"max_message_length": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+      `{"values": {"default_model": "opus"}, "restart": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+    ];
+    for (const body of bodies) {
+      expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
+      const answer = await request(`${h.url}/supervisor/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+      expect({ status: answer.status, code: answer.json?.code, key: answer.json?.key }).toEqual({
+        status: 400,
+        code: 'ERR_INVALID_VALUE',
+        key: expect.stringMatching(/^(default_model|max_message_length|restart)$/),
+      });
+      expect(answer.text).not.toContain('DEEPSECRET');
+    }
+    expect(readFileSync(h.configPath).equals(config)).toBe(true);
+    expect(h.sup.system.server.getSnapshot().value).toBe('stopped');
   });
 });
