@@ -1,5 +1,6 @@
 import { METHODS } from 'node:http';
 import { connect } from 'node:net';
+import type { ConfigProblemKind } from '../../src/config/config-file.js';
 import type { Prng } from './prng.js';
 
 /** One generated request: its raw bytes and what the test may expect of the answer. */
@@ -367,4 +368,43 @@ export function pipelined(a: FuzzCase, b: FuzzCase): FuzzCase {
     mayGoUnanswered: a.mayGoUnanswered || b.mayGoUnanswered,
     parts: [a, b],
   };
+}
+
+/**
+ * config.yaml constructs that a YAML parser takes at first sight but that fail later (when converted to data, or in
+ * the supervisor's checks), or that the library flags only as a warning; each quotes `secret` where a careless error
+ * message would repeat it. Key names are their own, so no construct clashes with a key of the file it joins.
+ * `kinds`: what the reader must call it; `top`: it must open the file.
+ */
+export const lateFailingYaml: { label: string; kinds: ConfigProblemKind[]; lines: (secret: string) => string[]; top?: true }[] = [
+  { label: 'unresolved alias', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => [`alias_key: *${s}`] },
+  { label: 'alias before its anchor', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => ['early: *late', `late_key: &late ${s}`] },
+  { label: 'merge of a missing anchor', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => ['merged:', `  <<: *${s}`] },
+  {
+    label: 'alias bomb (billion laughs)',
+    kinds: ['TOO_MANY_ALIASES'],
+    lines: (s) => [`lol1: &l1 [${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}]`, ...[2, 3, 4, 5].map((n) => `lol${n}: &l${n} [${Array(9).fill(`*l${n - 1}`).join(', ')}]`)],
+  },
+  { label: 'duplicate key', kinds: ['DUPLICATE_KEY'], lines: (s) => [`dup_token: ${s}`, `dup_token: ${s}-2`] },
+  { label: 'unknown tag', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`tagged_key: !secret ${s}`] },
+  { label: 'core tag that does not fit', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`port_token: !!int ${s}`] },
+  { label: '!!binary value', kinds: ['NOT_PLAIN_DATA'], lines: (s) => [`binary_key: !!binary ${s.replace(/[^A-Za-z0-9]/g, '')}`] },
+  { label: '!!set value', kinds: ['NOT_PLAIN_DATA'], lines: (s) => [`key_set: !!set { ${s} }`] },
+  { label: '!!omap with a duplicate', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`key_map: !!omap [ ${s}: 1, ${s}: 2 ]`] },
+  { label: '!!timestamp value', kinds: ['NOT_PLAIN_DATA'], lines: () => ['expires: !!timestamp 2026-01-01'] },
+  { label: 'nested deeper than the supervisor walks', kinds: ['TOO_DEEP'], lines: (s) => [`deep: ${'['.repeat(70)}${s}${']'.repeat(70)}`] },
+  { label: 'nested deeper than the parser goes', kinds: ['RESOURCE_EXHAUSTION', 'TOO_DEEP'], lines: (s) => [`deeper: ${'['.repeat(2_000)}${s}${']'.repeat(2_000)}`] },
+  { label: 'alias inside its own anchor', kinds: ['TOO_DEEP'], lines: (s) => [`loop: &loop [*loop, ${s}]`] },
+  { label: 'second document', kinds: ['MULTIPLE_DOCS'], lines: (s) => ['---', `second_key: ${s}`] },
+  { label: 'unknown directive', kinds: ['BAD_DIRECTIVE'], lines: (s) => [`%SECRET ${s}`, '---'], top: true },
+  { label: 'tab as indentation', kinds: ['TAB_AS_INDENT'], lines: (s) => ['tabbed_key:', `\t${s}`] },
+];
+
+/** `good` config text with one late-failing construct put before or after it; `firstLine` is where the construct starts. */
+export function withLateFailure(rng: Prng, failure: (typeof lateFailingYaml)[number], secret: string, good: string): { text: string; firstLine: number; lineCount: number } {
+  const lines = failure.lines(secret);
+  const body = good.endsWith('\n') ? good : `${good}\n`;
+  // A directive must open the file; a second document must come after the first.
+  if (failure.top || (failure.label !== 'second document' && rng.chance(0.5))) return { text: `${lines.join('\n')}\n${body}`, firstLine: 1, lineCount: lines.length };
+  return { text: `${body}${lines.join('\n')}\n`, firstLine: body.split('\n').length, lineCount: lines.length };
 }
