@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Router } from 'express';
 import { SupervisorError } from './errors.js';
 import { createApp } from './http/app.js';
+import { isIPv4 } from './http/host-header.js';
 import { createSseHub } from './http/sse.js';
 import { serverFiles } from './lifecycle/server-process.logic.js';
 import { createLogRotator } from './logs/log-rotator.js';
@@ -40,7 +41,7 @@ export interface RunningSupervisor {
 
 /** True for an address only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
 }
 
 /** The token for a non-loopback bind: SUPERVISOR_TOKEN, else one kept in a 0600 file next to config.yaml. */

@@ -76,6 +76,73 @@ export interface FuzzTarget {
 const loopbackHosts = (port: number) => [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', '127.0.0.1', `[::1]:${port}`, `127.0.0.2:${port}`];
 // Hosts a DNS-rebinding page would send: each is refused by the guard before any route runs.
 const foreignHosts = ['evil.example', `evil.example:${3334}`, 'localhost.evil.example', '127.0.0.1.nip.io', '0.0.0.0', '127.1', '[::2]', 'LOCALHOST.'];
+/**
+ * Host values that are not a well-formed `host[:port]` (RFC 3986 authority, no userinfo, port digits only, IPv6 only in
+ * brackets): the guard refuses each with 403 ERR_FORBIDDEN_HOST, whatever the route. All pass Node's HTTP parser.
+ */
+export function malformedHosts(port: number): string[] {
+  return [
+    // a "]" followed by more text, or brackets that hold no IPv6 address
+    `[::1]evil.example`,
+    `[::1]:${port}x`,
+    `[::1]]:${port}`,
+    `[::1`,
+    `[127.0.0.1]:${port}`,
+    `[v1.fe]:${port}`,
+    `[::1]@evil.example`,
+    `127.0.0.1]:${port}`,
+    // userinfo
+    `user@127.0.0.1:${port}`,
+    `127.0.0.1:${port}@evil.example`,
+    `evil.example@localhost`,
+    `:@localhost:${port}`,
+    // ports that are not 1 to 65535 in digits
+    `127.0.0.1:abc`,
+    `localhost:99999`,
+    `localhost:65536`,
+    `localhost:0`,
+    `localhost:-1`,
+    `localhost:+${port}`,
+    `localhost:0x${port.toString(16)}`,
+    `localhost:1e3`,
+    `localhost:`,
+    `localhost:${port}123456`,
+    // IPv4 literals that are not four octets from 0 to 255
+    `127.0.0.256:${port}`,
+    `127.999.0.1`,
+    `300.0.0.1`,
+    `127.0.0`,
+    `127.0.0.1.5`,
+    `0177.0.0.1`,
+    `127.00.0.1:${port}`,
+    `127.0.0.1.`,
+    // empty, whitespace, percent signs, other characters
+    '',
+    `:${port}`,
+    `local host:${port}`,
+    `localhost	:${port}`,
+    `127.0.0.1 :${port}`,
+    `%6cocalhost:${port}`,
+    `localhost%00`,
+    `[::1%25lo]:${port}`,
+    `localhost,evil.example`,
+    `localhost/evil`,
+    `localhost\\evil`,
+    `localhost?x`,
+    `localhost#x`,
+    `localhost;x`,
+    `"localhost"`,
+    `local..host`,
+    `-localhost`,
+    // more than one colon outside brackets
+    `::1`,
+    `::1:${port}`,
+    `localhost:${port}:${port}`,
+    `127.0.0.1::${port}`,
+    `${'a'.repeat(70)}.localhost`,
+  ];
+}
+
 const foreignOrigins = ['http://evil.example', 'null', 'http://localhost:1', 'https://127.0.0.1', 'file://'];
 
 const readPaths = [
