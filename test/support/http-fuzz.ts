@@ -10,6 +10,8 @@ export interface FuzzCase {
   bytes: Buffer;
   /** True when the request could change state if it got through: it must then be refused (4xx). */
   mustBeRefused: boolean;
+  /** The one status the answer must have, when the case calls for a particular refusal (403 for a malformed Host). */
+  expectedStatus?: number;
   /** True when the request is incomplete on purpose, so the server may close without answering. */
   mayGoUnanswered: boolean;
   /** Well-framed, so another request can follow it on the same connection. */
@@ -44,12 +46,14 @@ export function sendRaw(port: number, bytes: Buffer, { timeoutMs = 5_000, halfCl
       timedOut = true;
       socket.destroy();
     }, timeoutMs);
+    // The answer to HEAD is its head alone.
+    const head = bytes.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      // A followed event stream never ends by itself: its headers and first bytes are the answer.
+      // A followed event stream never ends by itself: its headers and first bytes (for HEAD, its headers) are the answer.
       const seen = Buffer.concat(chunks).toString('latin1');
       const headEnd = seen.indexOf('\r\n\r\n');
-      if (headEnd > 0 && /\r\ncontent-type: text\/event-stream/i.test(seen.slice(0, headEnd)) && seen.length > headEnd + 4) socket.destroy();
+      if (headEnd > 0 && /\r\ncontent-type: text\/event-stream/i.test(seen.slice(0, headEnd)) && (head || seen.length > headEnd + 4)) socket.destroy();
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -237,8 +241,17 @@ const refusedConfigValues: unknown[] = [
   42,
   null,
 ];
+// Nested as deep as a 64 KiB body allows, inside a value the validators and the error message builder read.
+const deepValues = [
+  `{"values": {"default_model": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`,
+  `{"values": {"max_message_length": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+  `{"values": {"debug": ${'[{"x":'.repeat(6_000)}null${'}]'.repeat(6_000)}}}`,
+  `{"values": {"default_model": "opus"}, "restart": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+  `{"values": {"log_level": ${'["sk-ant-api03-FUZZSECRETDEEP",'.repeat(2_000)}1${']'.repeat(2_000)}}}`,
+];
 const refusedConfigBodies: string[] = [
   ...refusedConfigValues.map((v) => JSON.stringify(v)),
+  ...deepValues,
   // Written as text: in an object literal `__proto__` would set the prototype instead of naming a key.
   '{"values": {"__proto__": {"default_model": "opus"}}}',
   '{"__proto__": {"values": {"default_model": "opus"}}}',
@@ -318,15 +331,19 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
     if (rng.chance(0.1)) headers.push(['Range', 'bytes=0-10']);
     if (rng.chance(0.1)) headers.push(['Last-Event-ID', rng.pick(['-1', '99999999999999', 'abc', '0'])]);
     if (rng.chance(0.1)) headers.push(['Host', 'evil.example']);
+    const badHost = rng.chance(0.15) ? rng.pick(malformedHosts(port)) : null;
+    if (badHost !== null) headers[0] = ['Host', badHost];
     if (rng.chance(0.05)) for (let i = 0; i < 300; i++) headers.push([`X-H${i}`, String(i)]);
     // A method the HTTP parser does not know (or a lowercase one) is refused by Node itself: with a 400 as the first
     // request on a connection, by closing it when it follows another request.
     const known = METHODS.includes(method) && method !== 'CONNECT';
     const mutating = ['DELETE', 'PATCH'].includes(method);
     return {
-      label: `read: ${method} ${path.slice(0, 120)}`,
+      label: `read: ${method} ${path.slice(0, 120)}${badHost === null ? '' : ` with Host ${JSON.stringify(badHost)}`}`,
       bytes: requestBytes(method, path, headers, null),
-      mustBeRefused: mutating,
+      mustBeRefused: mutating || badHost !== null,
+      // The guard runs before any route, for every request Node's parser lets through (a known method, a head under 16 KiB).
+      expectedStatus: badHost !== null && known && path.length < 8_000 ? 403 : undefined,
       // A followed SSE stream never ends on its own; the client's half-close or the timeout ends it.
       mayGoUnanswered: !known,
       // An event stream never ends, so nothing pipelined behind it would be read.
@@ -342,7 +359,7 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
     const headers: Headers = [['Connection', 'close']];
     let body: string | Buffer | null = method === 'PUT' ? validBody : null;
     let contentType: string | null = method === 'PUT' ? 'application/json' : null;
-    const poison = rng.int(0, 6);
+    const poison = rng.int(0, 7);
     let label: string;
     let host = rng.pick(loopbackHosts(port));
     switch (poison) {
@@ -373,6 +390,10 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
         body = JSON.stringify({ values: { default_model: 'claude-opus-4-6' }, pad: 'x'.repeat(70_000) });
         label = 'body over 64 KiB';
         break;
+      case 7:
+        host = rng.pick(malformedHosts(port));
+        label = `malformed Host ${JSON.stringify(host)}`;
+        break;
       default:
         contentType = rng.pick(['application/json; charset=utf-16', 'application/json; charset=latin9', 'application/json; charset="koi8-r"']);
         body = body ?? '{}';
@@ -385,6 +406,7 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
       label: `refused ${method} ${path}: ${label}`,
       bytes: requestBytes(method, path, headers, body),
       mustBeRefused: true,
+      expectedStatus: poison === 7 ? 403 : undefined,
       mayGoUnanswered: false,
       pipelineable: poison !== 5,
     };
@@ -393,7 +415,10 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
   // A POST or PUT that passes the guard but whose input the route must refuse.
   if (kind < 95) {
     const headers = baseHeaders();
-    if (rng.chance(0.3)) headers.push(['Origin', `http://127.0.0.1:${port}`]);
+    const origin = rng.chance(0.3) ? `http://127.0.0.1:${port}` : null;
+    if (origin !== null) headers.push(['Origin', origin]);
+    // That Origin is the supervisor's own only when the Host says 127.0.0.1 with the port; else the guard refuses first.
+    const guardPasses = origin === null || headers[0]?.[1] === `127.0.0.1:${port}`;
     if (rng.chance(0.5)) {
       const path = rng.pick(harmlessPosts);
       const withBody = rng.chance(0.3);
@@ -407,6 +432,8 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
       label: `route refuses PUT /supervisor/config ${body.slice(0, 100)}`,
       bytes: requestBytes('PUT', '/supervisor/config', headers, body),
       mustBeRefused: true,
+      // Deep nesting is a bad value like any other: 400, never a 500 from a walk that ran out of stack.
+      expectedStatus: deepValues.includes(body) && guardPasses ? 400 : undefined,
       mayGoUnanswered: false,
       pipelineable: true,
     };
@@ -432,6 +459,7 @@ export function pipelined(a: FuzzCase, b: FuzzCase): FuzzCase {
     label: `pipelined [${a.label}] then [${b.label}]`,
     bytes: Buffer.concat([first, b.bytes]),
     mustBeRefused: a.mustBeRefused && b.mustBeRefused,
+    expectedStatus: undefined,
     mayGoUnanswered: a.mayGoUnanswered || b.mayGoUnanswered,
     parts: [a, b],
   };
