@@ -1,23 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import type { Router } from 'express';
 import { SupervisorError } from './errors.js';
 import { createApp } from './http/app.js';
+import { isIPv4 } from './http/host-header.js';
 import { createSseHub } from './http/sse.js';
 import { serverFiles } from './logs/server-files.js';
 import { createLogRotator } from './logs/log-rotator.js';
 import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createSupervisorSystem, type SupervisorSystem, type SystemOptions } from './system.js';
+import { createTokenFile, planToken } from './token-file.js';
 import { supervisorVersion } from './version.js';
 
 export interface SupervisorOptions extends SystemOptions {
   host?: string;
   /** 0 picks a free port (tests). */
   port?: number;
-  /** Token for non-loopback peers; required (env, else a generated 0600 file) when host is not loopback. */
+  /** Token for non-loopback peers; required (env, else a 0600 file, see token-file.ts) when host is not loopback. */
   token?: string | null;
   /** Extra routers mounted behind the guard, built from the system (logs, config, models, UI). */
   routers?: (system: SupervisorSystem) => Router[];
@@ -40,17 +39,7 @@ export interface RunningSupervisor {
 
 /** True for an address only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-/** The token for a non-loopback bind: SUPERVISOR_TOKEN, else one kept in a 0600 file next to config.yaml. */
-export function resolveToken(configPath: string, env: NodeJS.ProcessEnv): { token: string; file: string | null } {
-  if (env.SUPERVISOR_TOKEN) return { token: env.SUPERVISOR_TOKEN, file: null };
-  const file = join(dirname(configPath), 'supervisor.token');
-  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), file };
-  const token = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
-  return { token, file };
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -77,15 +66,29 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startSupervisor(options: SupervisorOptions): Promise<RunningSupervisor> {
   const host = options.host ?? '127.0.0.1';
   const env = options.env ?? process.env;
-  const token = options.token !== undefined ? options.token : isLoopbackHost(host) ? env.SUPERVISOR_TOKEN ?? null : resolveToken(options.configPath, env).token;
-  if (!isLoopbackHost(host) && !token) throw new SupervisorError('ERR_UNAUTHORIZED', `binding ${host} requires a token`);
+  // Decided before the bind (an unsafe token file refuses the start), written only after it: a failed bind leaves no file.
+  const loopback = isLoopbackHost(host);
+  const tokenPlan = options.token === undefined && !loopback ? planToken(options.configPath, env) : null;
+  const givenToken = options.token !== undefined ? options.token : loopback ? env.SUPERVISOR_TOKEN ?? null : null;
+  if (!loopback && !(tokenPlan?.token ?? givenToken)) throw new SupervisorError('ERR_UNAUTHORIZED', `binding ${host} requires a token`);
 
   const startedAt = Date.now();
   const metrics = new MetricsSampler();
   const httpServer = createServer();
   // Bind first: a second supervisor on a taken port must fail before it touches the server process.
   await listen(httpServer, options.port ?? 3334, host);
-  const system = createSupervisorSystem({ ...options, env });
+  let tokenFile: ReturnType<typeof createTokenFile> | null = null;
+  let system: SupervisorSystem;
+  try {
+    tokenFile = tokenPlan ? createTokenFile(tokenPlan) : null;
+    system = createSupervisorSystem({ ...options, env });
+  } catch (error) {
+    // Nothing left behind by a start that fails here: the port is let go and a token file made for it removed.
+    tokenFile?.undo();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    throw error;
+  }
+  const token = tokenFile?.token ?? givenToken;
   const streams = createSseHub();
   const app = createApp({ system, startedAt, version: supervisorVersion, metrics, token, streams, routers: options.routers?.(system) });
   // Size rotation of server.log (copy-then-truncate, see docs/logs.md), checked on a timer that never keeps us alive.

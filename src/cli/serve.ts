@@ -80,6 +80,12 @@ export function serveCommand(extra: Pick<SupervisorOptions, 'routers' | 'onClose
       }
       io.out(`Parachute Supervisor ${supervisorVersion} on ${running.url}/supervisor/ui/ (config ${args.configPath})`);
       if (running.system.adoption.adopt) io.out(`adopting the running server (pid ${running.system.adoption.adopt.pid})`);
+      const config = running.system.config();
+      // The message names the problem and its place only, never the file's text (config-file.ts).
+      if (config.status === 'invalid') {
+        const next = running.system.adoption.adopt ? '' : '; the server was not started: fix the file, then run `parachute-supervisor server start`';
+        io.err(`config not loaded: ${config.message}${next}`);
+      }
       logStates(running, io);
       return new Promise<number>((done) => {
         const stop = (signal: string) => {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SupervisorError } from '../errors.js';
+import { isLoopbackName, parseHost } from './host-header.js';
 
 /** Largest request body accepted (docs/api.md, Security). */
 export const maxBodyBytes = 64 * 1024;
@@ -12,28 +13,36 @@ export interface SecurityOptions {
   token: string | null;
 }
 
-const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** The host name of a Host header, lowercased, without its port ("[::1]:3334" → "[::1]"). */
-export function hostName(host: string): string {
-  const lower = host.trim().toLowerCase();
-  if (lower.startsWith('[')) {
-    const end = lower.indexOf(']');
-    return end < 0 ? lower : lower.slice(0, end + 1);
-  }
-  const colon = lower.lastIndexOf(':');
-  return colon < 0 ? lower : lower.slice(0, colon);
-}
-
 /**
- * True when the Host header names loopback or an allowed host (a DNS-rebinding page sends its own name). `allowed`
+ * Why a request's Host (and the authority of an absolute-form target, if any) is refused, or null when it is a
+ * well-formed `host[:port]` naming loopback or an allowed host (a DNS-rebinding page sends its own name). `allowed`
  * may be a getter: it is then asked only for a name that is not loopback (it reads config.yaml).
  */
+export function hostRefusal(req: Pick<Request, 'rawHeaders' | 'headers' | 'url'>, allowed: readonly string[] | (() => readonly string[])): string | null {
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'host') hosts++;
+  // Node keeps the first of several Host headers; a proxy in front might keep the last. RFC 9112 says refuse.
+  if (hosts > 1) return 'the request has more than one Host header';
+  const refusal = authorityRefusal('Host', req.headers.host, allowed);
+  if (refusal) return refusal;
+  // An absolute-form target (`GET http://other/… HTTP/1.1`) names the host that counts (RFC 9112 §3.2.2).
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.url)?.[1];
+  return absolute === undefined ? null : authorityRefusal('request target', absolute, allowed);
+}
+
+/** True when a Host header names loopback or an allowed host; false for anything malformed (see hostRefusal). */
 export function hostAllowed(host: string | undefined, allowed: readonly string[] | (() => readonly string[])): boolean {
-  if (!host) return false;
-  const name = hostName(host);
-  if (loopbackNames.has(name) || /^127(\.\d{1,3}){3}$/.test(name)) return true;
-  return (typeof allowed === 'function' ? allowed() : allowed).some((entry) => entry.toLowerCase() === name || entry.toLowerCase() === host.trim().toLowerCase());
+  return authorityRefusal('Host', host, allowed) === null;
+}
+
+function authorityRefusal(what: string, value: string | undefined, allowed: readonly string[] | (() => readonly string[])): string | null {
+  const shown = JSON.stringify((value ?? '').slice(0, 100));
+  const parsed = parseHost(value);
+  if (!parsed.ok) return `${what} ${shown} is not a valid host[:port]: ${parsed.reason}`;
+  if (isLoopbackName(parsed)) return null;
+  const entries = (typeof allowed === 'function' ? allowed() : allowed).map((entry) => entry.toLowerCase());
+  if (entries.includes(parsed.name) || entries.includes(parsed.authority)) return null;
+  return `${what} ${shown} is not allowed; use 127.0.0.1 or localhost, or add it to supervisor.allowed_hosts`;
 }
 
 /** True for a peer address on this machine. */
@@ -66,10 +75,9 @@ function hasBody(req: Request): boolean {
 /** The §4.7 guard in front of every route: Host allow-list, Origin check, token, JSON-only bounded bodies. */
 export function securityGuard(options: SecurityOptions): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
+    const refusal = hostRefusal(req, options.allowedHosts);
+    if (refusal) return next(new SupervisorError('ERR_FORBIDDEN_HOST', refusal));
     const host = req.get('host');
-    if (!hostAllowed(host, options.allowedHosts)) {
-      return next(new SupervisorError('ERR_FORBIDDEN_HOST', `Host ${JSON.stringify(host ?? '')} is not allowed; use 127.0.0.1 or localhost, or add it to supervisor.allowed_hosts`));
-    }
     const origin = req.get('origin');
     if (origin !== undefined && origin.toLowerCase() !== `http://${(host ?? '').toLowerCase()}`) {
       return next(new SupervisorError('ERR_FORBIDDEN_ORIGIN', `cross-origin request from ${JSON.stringify(origin)} refused`));

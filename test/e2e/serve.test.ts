@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAlive } from '../../src/lifecycle/process-group.js';
 import { runCli, servedUrl, writeHealthyConfig, type CliProcess } from '../support/built-cli.js';
 import { startFakeAnthropic } from '../support/fake-anthropic.js';
@@ -49,6 +50,37 @@ describe('parachute-supervisor serve (built CLI)', () => {
     expect(second.stderr()).toContain(`port ${new URL(url).port} on 127.0.0.1 is already in use (is another supervisor running?)`);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+  });
+
+  it('refuses to start on a token file others can read, naming the file, its mode and the fix', async () => {
+    const tokenPath = join(dir, 'supervisor.token');
+    writeFileSync(tokenPath, 'shared-token\n');
+    chmodSync(tokenPath, 0o644);
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--config', configPath], { SUPERVISOR_TOKEN: '' });
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toContain(`parachute-supervisor: token file ${tokenPath} has mode 0644: group or others can access it`);
+    expect(cli.stderr()).toContain(`Run \`chmod 600 ${tokenPath}\``);
+    expect(cli.stderr() + cli.stdout()).not.toContain('shared-token');
+  });
+
+  it('creates no token file when it cannot bind, and a 0600 one when it can', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const tokenPath = join(dir, 'supervisor.token');
+    try {
+      const refused = runCli(['serve', '--host', '0.0.0.0', '--port', String(port), '--config', configPath], { SUPERVISOR_TOKEN: '' });
+      expect(await refused.exited).toBe(1);
+      expect(refused.stderr()).toContain(`port ${port} on 0.0.0.0 is already in use`);
+      expect(existsSync(tokenPath)).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--config', configPath], { SUPERVISOR_TOKEN: '' });
+    await servedUrl(cli);
+    expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   it('exits 2 on a usage error', async () => {

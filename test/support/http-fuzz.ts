@@ -1,5 +1,6 @@
 import { METHODS } from 'node:http';
 import { connect } from 'node:net';
+import type { ConfigProblemKind } from '../../src/config/config-file.js';
 import type { Prng } from './prng.js';
 
 /** One generated request: its raw bytes and what the test may expect of the answer. */
@@ -9,6 +10,8 @@ export interface FuzzCase {
   bytes: Buffer;
   /** True when the request could change state if it got through: it must then be refused (4xx). */
   mustBeRefused: boolean;
+  /** The one status the answer must have, when the case calls for a particular refusal (403 for a malformed Host). */
+  expectedStatus?: number;
   /** True when the request is incomplete on purpose, so the server may close without answering. */
   mayGoUnanswered: boolean;
   /** Well-framed, so another request can follow it on the same connection. */
@@ -43,12 +46,14 @@ export function sendRaw(port: number, bytes: Buffer, { timeoutMs = 5_000, halfCl
       timedOut = true;
       socket.destroy();
     }, timeoutMs);
+    // The answer to HEAD is its head alone.
+    const head = bytes.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      // A followed event stream never ends by itself: its headers and first bytes are the answer.
+      // A followed event stream never ends by itself: its headers and first bytes (for HEAD, its headers) are the answer.
       const seen = Buffer.concat(chunks).toString('latin1');
       const headEnd = seen.indexOf('\r\n\r\n');
-      if (headEnd > 0 && /\r\ncontent-type: text\/event-stream/i.test(seen.slice(0, headEnd)) && seen.length > headEnd + 4) socket.destroy();
+      if (headEnd > 0 && /\r\ncontent-type: text\/event-stream/i.test(seen.slice(0, headEnd)) && (head || seen.length > headEnd + 4)) socket.destroy();
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -75,6 +80,73 @@ export interface FuzzTarget {
 const loopbackHosts = (port: number) => [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', '127.0.0.1', `[::1]:${port}`, `127.0.0.2:${port}`];
 // Hosts a DNS-rebinding page would send: each is refused by the guard before any route runs.
 const foreignHosts = ['evil.example', `evil.example:${3334}`, 'localhost.evil.example', '127.0.0.1.nip.io', '0.0.0.0', '127.1', '[::2]', 'LOCALHOST.'];
+/**
+ * Host values that are not a well-formed `host[:port]` (RFC 3986 authority, no userinfo, port digits only, IPv6 only in
+ * brackets): the guard refuses each with 403 ERR_FORBIDDEN_HOST, whatever the route. All pass Node's HTTP parser.
+ */
+export function malformedHosts(port: number): string[] {
+  return [
+    // a "]" followed by more text, or brackets that hold no IPv6 address
+    `[::1]evil.example`,
+    `[::1]:${port}x`,
+    `[::1]]:${port}`,
+    `[::1`,
+    `[127.0.0.1]:${port}`,
+    `[v1.fe]:${port}`,
+    `[::1]@evil.example`,
+    `127.0.0.1]:${port}`,
+    // userinfo
+    `user@127.0.0.1:${port}`,
+    `127.0.0.1:${port}@evil.example`,
+    `evil.example@localhost`,
+    `:@localhost:${port}`,
+    // ports that are not 1 to 65535 in digits
+    `127.0.0.1:abc`,
+    `localhost:99999`,
+    `localhost:65536`,
+    `localhost:0`,
+    `localhost:-1`,
+    `localhost:+${port}`,
+    `localhost:0x${port.toString(16)}`,
+    `localhost:1e3`,
+    `localhost:`,
+    `localhost:${port}123456`,
+    // IPv4 literals that are not four octets from 0 to 255
+    `127.0.0.256:${port}`,
+    `127.999.0.1`,
+    `300.0.0.1`,
+    `127.0.0`,
+    `127.0.0.1.5`,
+    `0177.0.0.1`,
+    `127.00.0.1:${port}`,
+    `127.0.0.1.`,
+    // empty, whitespace, percent signs, other characters
+    '',
+    `:${port}`,
+    `local host:${port}`,
+    `localhost	:${port}`,
+    `127.0.0.1 :${port}`,
+    `%6cocalhost:${port}`,
+    `localhost%00`,
+    `[::1%25lo]:${port}`,
+    `localhost,evil.example`,
+    `localhost/evil`,
+    `localhost\\evil`,
+    `localhost?x`,
+    `localhost#x`,
+    `localhost;x`,
+    `"localhost"`,
+    `local..host`,
+    `-localhost`,
+    // more than one colon outside brackets
+    `::1`,
+    `::1:${port}`,
+    `localhost:${port}:${port}`,
+    `127.0.0.1::${port}`,
+    `${'a'.repeat(70)}.localhost`,
+  ];
+}
+
 const foreignOrigins = ['http://evil.example', 'null', 'http://localhost:1', 'https://127.0.0.1', 'file://'];
 
 const readPaths = [
@@ -169,8 +241,17 @@ const refusedConfigValues: unknown[] = [
   42,
   null,
 ];
+// Nested as deep as a 64 KiB body allows, inside a value the validators and the error message builder read.
+const deepValues = [
+  `{"values": {"default_model": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`,
+  `{"values": {"max_message_length": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+  `{"values": {"debug": ${'[{"x":'.repeat(6_000)}null${'}]'.repeat(6_000)}}}`,
+  `{"values": {"default_model": "opus"}, "restart": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+  `{"values": {"log_level": ${'["sk-ant-api03-FUZZSECRETDEEP",'.repeat(2_000)}1${']'.repeat(2_000)}}}`,
+];
 const refusedConfigBodies: string[] = [
   ...refusedConfigValues.map((v) => JSON.stringify(v)),
+  ...deepValues,
   // Written as text: in an object literal `__proto__` would set the prototype instead of naming a key.
   '{"values": {"__proto__": {"default_model": "opus"}}}',
   '{"__proto__": {"values": {"default_model": "opus"}}}',
@@ -250,15 +331,19 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
     if (rng.chance(0.1)) headers.push(['Range', 'bytes=0-10']);
     if (rng.chance(0.1)) headers.push(['Last-Event-ID', rng.pick(['-1', '99999999999999', 'abc', '0'])]);
     if (rng.chance(0.1)) headers.push(['Host', 'evil.example']);
+    const badHost = rng.chance(0.15) ? rng.pick(malformedHosts(port)) : null;
+    if (badHost !== null) headers[0] = ['Host', badHost];
     if (rng.chance(0.05)) for (let i = 0; i < 300; i++) headers.push([`X-H${i}`, String(i)]);
     // A method the HTTP parser does not know (or a lowercase one) is refused by Node itself: with a 400 as the first
     // request on a connection, by closing it when it follows another request.
     const known = METHODS.includes(method) && method !== 'CONNECT';
     const mutating = ['DELETE', 'PATCH'].includes(method);
     return {
-      label: `read: ${method} ${path.slice(0, 120)}`,
+      label: `read: ${method} ${path.slice(0, 120)}${badHost === null ? '' : ` with Host ${JSON.stringify(badHost)}`}`,
       bytes: requestBytes(method, path, headers, null),
-      mustBeRefused: mutating,
+      mustBeRefused: mutating || badHost !== null,
+      // The guard runs before any route, for every request Node's parser lets through (a known method, a head under 16 KiB).
+      expectedStatus: badHost !== null && known && path.length < 8_000 ? 403 : undefined,
       // A followed SSE stream never ends on its own; the client's half-close or the timeout ends it.
       mayGoUnanswered: !known,
       // An event stream never ends, so nothing pipelined behind it would be read.
@@ -274,7 +359,7 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
     const headers: Headers = [['Connection', 'close']];
     let body: string | Buffer | null = method === 'PUT' ? validBody : null;
     let contentType: string | null = method === 'PUT' ? 'application/json' : null;
-    const poison = rng.int(0, 6);
+    const poison = rng.int(0, 7);
     let label: string;
     let host = rng.pick(loopbackHosts(port));
     switch (poison) {
@@ -305,6 +390,10 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
         body = JSON.stringify({ values: { default_model: 'claude-opus-4-6' }, pad: 'x'.repeat(70_000) });
         label = 'body over 64 KiB';
         break;
+      case 7:
+        host = rng.pick(malformedHosts(port));
+        label = `malformed Host ${JSON.stringify(host)}`;
+        break;
       default:
         contentType = rng.pick(['application/json; charset=utf-16', 'application/json; charset=latin9', 'application/json; charset="koi8-r"']);
         body = body ?? '{}';
@@ -317,6 +406,7 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
       label: `refused ${method} ${path}: ${label}`,
       bytes: requestBytes(method, path, headers, body),
       mustBeRefused: true,
+      expectedStatus: poison === 7 ? 403 : undefined,
       mayGoUnanswered: false,
       pipelineable: poison !== 5,
     };
@@ -325,7 +415,10 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
   // A POST or PUT that passes the guard but whose input the route must refuse.
   if (kind < 95) {
     const headers = baseHeaders();
-    if (rng.chance(0.3)) headers.push(['Origin', `http://127.0.0.1:${port}`]);
+    const origin = rng.chance(0.3) ? `http://127.0.0.1:${port}` : null;
+    if (origin !== null) headers.push(['Origin', origin]);
+    // That Origin is the supervisor's own only when the Host says 127.0.0.1 with the port; else the guard refuses first.
+    const guardPasses = origin === null || headers[0]?.[1] === `127.0.0.1:${port}`;
     if (rng.chance(0.5)) {
       const path = rng.pick(harmlessPosts);
       const withBody = rng.chance(0.3);
@@ -339,6 +432,8 @@ export function makeCase(rng: Prng, target: FuzzTarget): FuzzCase {
       label: `route refuses PUT /supervisor/config ${body.slice(0, 100)}`,
       bytes: requestBytes('PUT', '/supervisor/config', headers, body),
       mustBeRefused: true,
+      // Deep nesting is a bad value like any other: 400, never a 500 from a walk that ran out of stack.
+      expectedStatus: deepValues.includes(body) && guardPasses ? 400 : undefined,
       mayGoUnanswered: false,
       pipelineable: true,
     };
@@ -364,7 +459,47 @@ export function pipelined(a: FuzzCase, b: FuzzCase): FuzzCase {
     label: `pipelined [${a.label}] then [${b.label}]`,
     bytes: Buffer.concat([first, b.bytes]),
     mustBeRefused: a.mustBeRefused && b.mustBeRefused,
+    expectedStatus: undefined,
     mayGoUnanswered: a.mayGoUnanswered || b.mayGoUnanswered,
     parts: [a, b],
   };
+}
+
+/**
+ * config.yaml constructs that a YAML parser takes at first sight but that fail later (when converted to data, or in
+ * the supervisor's checks), or that the library flags only as a warning; each quotes `secret` where a careless error
+ * message would repeat it. Key names are their own, so no construct clashes with a key of the file it joins.
+ * `kinds`: what the reader must call it; `top`: it must open the file.
+ */
+export const lateFailingYaml: { label: string; kinds: ConfigProblemKind[]; lines: (secret: string) => string[]; top?: true }[] = [
+  { label: 'unresolved alias', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => [`alias_key: *${s}`] },
+  { label: 'alias before its anchor', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => ['early: *late', `late_key: &late ${s}`] },
+  { label: 'merge of a missing anchor', kinds: ['UNRESOLVED_ALIAS'], lines: (s) => ['merged:', `  <<: *${s}`] },
+  {
+    label: 'alias bomb (billion laughs)',
+    kinds: ['TOO_MANY_ALIASES'],
+    lines: (s) => [`lol1: &l1 [${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}, ${s}]`, ...[2, 3, 4, 5].map((n) => `lol${n}: &l${n} [${Array(9).fill(`*l${n - 1}`).join(', ')}]`)],
+  },
+  { label: 'duplicate key', kinds: ['DUPLICATE_KEY'], lines: (s) => [`dup_token: ${s}`, `dup_token: ${s}-2`] },
+  { label: 'unknown tag', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`tagged_key: !secret ${s}`] },
+  { label: 'core tag that does not fit', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`port_token: !!int ${s}`] },
+  { label: '!!binary value', kinds: ['NOT_PLAIN_DATA'], lines: (s) => [`binary_key: !!binary ${s.replace(/[^A-Za-z0-9]/g, '')}`] },
+  { label: '!!set value', kinds: ['NOT_PLAIN_DATA'], lines: (s) => [`key_set: !!set { ${s} }`] },
+  { label: '!!omap with a duplicate', kinds: ['TAG_RESOLVE_FAILED'], lines: (s) => [`key_map: !!omap [ ${s}: 1, ${s}: 2 ]`] },
+  { label: '!!timestamp value', kinds: ['NOT_PLAIN_DATA'], lines: () => ['expires: !!timestamp 2026-01-01'] },
+  { label: 'nested deeper than the supervisor walks', kinds: ['TOO_DEEP'], lines: (s) => [`deep: ${'['.repeat(70)}${s}${']'.repeat(70)}`] },
+  { label: 'nested deeper than the parser goes', kinds: ['RESOURCE_EXHAUSTION', 'TOO_DEEP'], lines: (s) => [`deeper: ${'['.repeat(2_000)}${s}${']'.repeat(2_000)}`] },
+  { label: 'alias inside its own anchor', kinds: ['TOO_DEEP'], lines: (s) => [`loop: &loop [*loop, ${s}]`] },
+  { label: 'second document', kinds: ['MULTIPLE_DOCS'], lines: (s) => ['---', `second_key: ${s}`] },
+  { label: 'unknown directive', kinds: ['BAD_DIRECTIVE'], lines: (s) => [`%SECRET ${s}`, '---'], top: true },
+  { label: 'tab as indentation', kinds: ['TAB_AS_INDENT'], lines: (s) => ['tabbed_key:', `\t${s}`] },
+];
+
+/** `good` config text with one late-failing construct put before or after it; `firstLine` is where the construct starts. */
+export function withLateFailure(rng: Prng, failure: (typeof lateFailingYaml)[number], secret: string, good: string): { text: string; firstLine: number; lineCount: number } {
+  const lines = failure.lines(secret);
+  const body = good.endsWith('\n') ? good : `${good}\n`;
+  // A directive must open the file; a second document must come after the first.
+  if (failure.top || (failure.label !== 'second document' && rng.chance(0.5))) return { text: `${lines.join('\n')}\n${body}`, firstLine: 1, lineCount: lines.length };
+  return { text: `${body}${lines.join('\n')}\n`, firstLine: body.split('\n').length, lineCount: lines.length };
 }

@@ -1,25 +1,32 @@
 import { jest } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultUiAssetsDir } from '../../../src/http/ui.routes.js';
 import { groupMembers } from '../../../src/lifecycle/process-group.js';
 import { truthfulStatus } from '../../support/fault-checks.js';
-import { makeCase, pipelined, sendRaw, type FuzzCase, type RawAnswer } from '../../support/http-fuzz.js';
+import { lateFailingYaml, makeCase, pipelined, sendRaw, withLateFailure, type FuzzCase, type RawAnswer } from '../../support/http-fuzz.js';
 import { request } from '../../support/http.js';
 import { createPrng, seedFromEnv } from '../../support/prng.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const requestCount = 1_000;
 const concurrency = 8;
 const secret = 'sk-ant-api03-FUZZSECRETFUZZSECRET';
 const uiBuilt = existsSync(join(defaultUiAssetsDir(), 'index.html'));
 
-/** Why an answer is wrong for its case, or null when it is fine. */
-function judge(c: FuzzCase, statuses: number[], index: number, answer: RawAnswer): string | null {
+/**
+ * Why an answer is wrong for its case, or null when it is fine. `configBroken`: config.yaml does not load, so the
+ * config route's 503 ERR_CONFIG_INVALID is the right answer there.
+ */
+function judge(c: FuzzCase, statuses: number[], index: number, answer: RawAnswer, configBroken = false): string | null {
   const status = statuses[index];
   if (status === undefined) return c.mayGoUnanswered ? null : `no answer${answer.timedOut ? ' (timed out)' : ''}`;
+  if (c.expectedStatus !== undefined && status !== c.expectedStatus) return `answered ${status} instead of ${c.expectedStatus}`;
   // The one 5xx by design: the UI pages answer 503 "not built" while dist/ui is missing (npm test does not build it).
   if (status === 503 && !uiBuilt && /\/supervisor\/ui/i.test(c.label)) return null;
+  // HEAD has no body to carry the code.
+  if (status === 503 && configBroken && (answer.text.includes('"code":"ERR_CONFIG_INVALID"') || /^read: HEAD \/supervisor\/config/i.test(c.label))) return null;
   if (status >= 500) return `answered ${status}`;
   if (c.mustBeRefused && (status < 400 || status > 499)) return `answered ${status} to a request that must be refused`;
   return null;
@@ -118,4 +125,74 @@ describe('faults: random and malformed HTTP requests', () => {
     }
     expect((await h.status()).main_server_status).toBe('running');
   });
+
+  it('answers without a 5xx (but the config 503) or the secret, and keeps the server, while config.yaml fails late in every way', async () => {
+    const seed = seedFromEnv();
+    console.log(`late-failing YAML fuzz seed ${seed} (replay: FUZZ_SEED=${seed} npm test -- test/integration/faults/http-fuzz)`);
+    const rng = createPrng(seed);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      // Probes every 50 ms and a rotation check every 50 ms: timers that read config.yaml keep firing on each broken file.
+      h = await startHarness({
+        config: { api_key: secret },
+        server: { health_interval_ms: 50, env: { FIXTURE_LOG_HEALTH: '1' } },
+        env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: '' },
+        rotationIntervalMs: 50,
+      });
+      const harness = h;
+      const before = await harness.waitForStatus('running', (s) => s.main_server_status === 'running');
+      const good = readFileSync(harness.configPath, 'utf8');
+      const unexpected = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const probes = () => harness.logLines().filter((l) => l === 'health check answered').length;
+      const failures: string[] = [];
+      const check = (label: string, text: string) => text.includes('FUZZSECRET') && failures.push(`${label}: leaked the api_key`);
+
+      // Every class, in a seeded order and placement.
+      const order = lateFailingYaml.map((f) => ({ f, key: rng.next() })).sort((a, b) => a.key - b.key).map(({ f }) => f);
+      for (const failure of order) {
+        const broken = withLateFailure(rng, failure, secret, good);
+        writeFileSync(harness.configPath, broken.text);
+        const seen = probes();
+        const config = await request(`${harness.url}/supervisor/config`);
+        check(`GET config on ${failure.label}`, config.text);
+        const line = config.json?.line as number | null;
+        if (config.status !== 503 || config.json?.code !== 'ERR_CONFIG_INVALID' || line === null || line < broken.firstLine || line >= broken.firstLine + broken.lineCount) {
+          failures.push(`${failure.label}: GET config answered ${config.status} ${config.text.slice(0, 200)} (construct at lines ${broken.firstLine}..)`);
+        }
+        for (const path of ['/supervisor/status', '/supervisor/models', '/supervisor/logs?lines=200&follow=false', '/supervisor/machines']) {
+          const answer = await request(`${harness.url}${path}`);
+          check(`GET ${path} on ${failure.label}`, answer.text);
+          if (answer.status !== 200) failures.push(`${failure.label}: GET ${path} answered ${answer.status}`);
+          if (path === '/supervisor/status' && answer.json?.config_loaded !== false) failures.push(`${failure.label}: status says config_loaded ${answer.json?.config_loaded}`);
+        }
+        // Random requests that reach the app (no protocol garbage or cut-short bodies, which only end at a timeout).
+        const cases: FuzzCase[] = [];
+        while (cases.length < 25) {
+          const c = makeCase(rng, { port: harness.sup.port });
+          if (!c.mayGoUnanswered) cases.push(c);
+        }
+        await Promise.all(
+          cases.map(async (c) => {
+            const answer = await sendRaw(harness.sup.port, c.bytes, { halfClose: c.halfClose === true });
+            const problem = judge(c, answer.statuses, 0, answer, true);
+            if (problem) failures.push(`${failure.label}: ${c.label}: ${problem}`);
+            check(`${failure.label}: ${c.label}`, answer.text);
+          }),
+        );
+        // Two probes after the write: at least one tick read the broken file through and through.
+        await waitFor(`two health probes on ${failure.label}`, () => probes() >= seen + 2, { timeoutMs: 5_000 });
+      }
+
+      writeFileSync(harness.configPath, good);
+      const after = await harness.waitForStatus('config loaded again', (s) => s.config_loaded === true);
+      expect({ seed, failures: failures.slice(0, 20), count: failures.length }).toEqual({ seed, failures: [], count: 0 });
+      expect(after).toMatchObject({ main_server_status: 'running', main_server_pid: before.main_server_pid, restart_count: 0 });
+      expect(unexpected).not.toHaveBeenCalled();
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  }, 120_000);
 });

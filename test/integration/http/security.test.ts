@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { malformedHosts, sendRaw } from '../../support/http-fuzz.js';
 import { request } from '../../support/http.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 
@@ -98,5 +100,85 @@ describe('the §4.7 guard on every route', () => {
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
     expect(answer.headers['x-frame-options']).toBe('DENY');
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  // Raw bytes: Node's own client would refuse to send most of these Host values.
+  const raw = async (method: string, path: string, headers: [string, string][], body: string | null = null) => {
+    const lines = [`${method} ${path} HTTP/1.1`, ...headers.map(([k, v]) => `${k}: ${v}`), 'Connection: close'];
+    if (body !== null) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+    const answer = await sendRaw(h.sup.port, Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`, 'latin1'));
+    const text = answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4);
+    let json: { code?: string; detail?: string } = {};
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      // not JSON
+    }
+    return { status: answer.statuses[0], code: json.code, detail: json.detail };
+  };
+
+  it('refuses every malformed Host with 403 ERR_FORBIDDEN_HOST, on reads and commands alike, and runs no route', async () => {
+    const config = readFileSync(h.configPath);
+    const change = JSON.stringify({ values: { log_level: 'debug' }, restart: true });
+    const wrong: string[] = [];
+    for (const host of malformedHosts(h.sup.port)) {
+      for (const [method, path, body] of [['GET', '/supervisor/status', null], ['POST', '/supervisor/server/start?wait=false', null], ['PUT', '/supervisor/config', change]] as const) {
+        const answer = await raw(method, path, [['Host', host]], body);
+        if (answer.status !== 403 || answer.code !== 'ERR_FORBIDDEN_HOST' || !answer.detail?.includes('is not a valid host[:port]: ')) {
+          wrong.push(`${method} ${path} with Host ${JSON.stringify(host)}: ${answer.status} ${answer.code} ${answer.detail}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(h.sup.system.refs.server.getSnapshot().value).toBe('stopped');
+    expect(readFileSync(h.configPath).equals(config)).toBe(true);
+  });
+
+  it('names what is wrong with a malformed Host', async () => {
+    expect(await raw('GET', '/supervisor/status', [['Host', `127.0.0.1:${h.sup.port}@evil.example`]])).toEqual({
+      status: 403,
+      code: 'ERR_FORBIDDEN_HOST',
+      detail: `Host "127.0.0.1:${h.sup.port}@evil.example" is not a valid host[:port]: userinfo ("user@") is not allowed`,
+    });
+    expect(await raw('GET', '/supervisor/status', [['Host', '127.0.0.256']])).toMatchObject({ status: 403, detail: expect.stringContaining('not a valid IPv4 address') });
+  });
+
+  it('refuses two Host headers, and an absolute-form target naming a foreign host, with 403', async () => {
+    expect(await raw('POST', '/supervisor/server/start?wait=false', [['Host', `127.0.0.1:${h.sup.port}`], ['Host', 'evil.example']])).toEqual({
+      status: 403,
+      code: 'ERR_FORBIDDEN_HOST',
+      detail: 'the request has more than one Host header',
+    });
+    const absolute = await raw('POST', 'http://evil.example/supervisor/server/start?wait=false', [['Host', `127.0.0.1:${h.sup.port}`]]);
+    expect(absolute).toMatchObject({ status: 403, code: 'ERR_FORBIDDEN_HOST', detail: expect.stringMatching(/^request target "evil.example" is not allowed/) });
+    expect(await raw('GET', `http://127.0.0.1:${h.sup.port}/supervisor/health`, [['Host', `127.0.0.1:${h.sup.port}`]])).toMatchObject({ status: 200 });
+    expect(h.sup.system.refs.server.getSnapshot().value).toBe('stopped');
+  });
+
+  it('still accepts the loopback names with any valid port, and allowed_hosts', async () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3:8080', `[::1]:${h.sup.port}`, 'LOCALHOST:1', 'parachute.local']) {
+      expect({ host, answer: await raw('GET', '/supervisor/health', [['Host', host]]) }).toEqual({ host, answer: { status: 200, code: undefined, detail: undefined } });
+    }
+  });
+
+  it('answers deeply nested JSON in a config value with 400 naming the key, and writes nothing', async () => {
+    const config = readFileSync(h.configPath);
+    const bodies = [
+      `{"values": {"default_model": ${'['.repeat(30_000)}"sk-ant-api03-DEEPSECRET"${']'.repeat(30_000)}}}`,
+      `{"values": {"max_message_length": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+      `{"values": {"default_model": "opus"}, "restart": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+    ];
+    for (const body of bodies) {
+      expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
+      const answer = await request(`${h.url}/supervisor/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+      expect({ status: answer.status, code: answer.json?.code, key: answer.json?.key }).toEqual({
+        status: 400,
+        code: 'ERR_INVALID_VALUE',
+        key: expect.stringMatching(/^(default_model|max_message_length|restart)$/),
+      });
+      expect(answer.text).not.toContain('DEEPSECRET');
+    }
+    expect(readFileSync(h.configPath).equals(config)).toBe(true);
+    expect(h.sup.system.refs.server.getSnapshot().value).toBe('stopped');
   });
 });

@@ -100,3 +100,16 @@ describe('isProtectedKey', () => {
     }
   });
 });
+
+describe('validateConfigValues on deeply nested values', () => {
+  it('refuses them with 400 naming the key, as a bad value like any other, without running out of stack', () => {
+    let value: unknown = 'sk-ant-api03-deep';
+    for (let i = 0; i < 50_000; i++) value = [value];
+    const error = refusal({ default_model: value });
+    expect(error).toMatchObject({ code: 'ERR_INVALID_VALUE', status: 400 });
+    expect(error.message).toMatch(/^Invalid value for default_model: \[\[\[/);
+    const body = JSON.stringify(error.extra);
+    expect(body).not.toContain('sk-ant');
+    expect(error.extra).toMatchObject({ key: 'default_model' });
+  });
+});

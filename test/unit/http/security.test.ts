@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { hostAllowed, hostName, isLoopbackPeer, securityGuard } from '../../../src/http/security.js';
+import { isLoopbackPeer, securityGuard } from '../../../src/http/security.js';
 import { SupervisorError } from '../../../src/errors.js';
 
 // The smallest request the guard reads: headers, method and the peer address.
 function fakeRequest(headers: Record<string, string>, remoteAddress: string, method = 'GET'): Request {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return { method, socket: { remoteAddress }, get: (name: string) => lower[name.toLowerCase()], is: () => false } as unknown as Request;
+  const rawHeaders = Object.entries(headers).flat();
+  return { method, url: '/supervisor/status', rawHeaders, headers: lower, socket: { remoteAddress }, get: (name: string) => lower[name.toLowerCase()], is: () => false } as unknown as Request;
 }
 
 function run(req: Request, token: string | null): SupervisorError | 'next' {
@@ -18,13 +19,13 @@ function run(req: Request, token: string | null): SupervisorError | 'next' {
 }
 
 describe('security guard', () => {
-  it('parses host names with ports and IPv6 brackets', () => {
-    expect(hostName('LocalHost:3334')).toBe('localhost');
-    expect(hostName('[::1]:3334')).toBe('[::1]');
-    expect(hostAllowed('127.0.0.1:80', [])).toBe(true);
-    expect(hostAllowed('127.0.0.1.evil.com', [])).toBe(false);
-    expect(hostAllowed('localhost.evil.com:3334', [])).toBe(false);
-    expect(hostAllowed(undefined, [])).toBe(false);
+  it('refuses a malformed or foreign Host with ERR_FORBIDDEN_HOST before anything else', () => {
+    expect(run(fakeRequest({ host: '127.0.0.1:3334@evil.example' }, '127.0.0.1', 'POST'), null)).toMatchObject({
+      code: 'ERR_FORBIDDEN_HOST',
+      message: 'Host "127.0.0.1:3334@evil.example" is not a valid host[:port]: userinfo ("user@") is not allowed',
+    });
+    expect(run(fakeRequest({ host: 'localhost.evil.com:3334' }, '127.0.0.1'), null)).toMatchObject({ code: 'ERR_FORBIDDEN_HOST' });
+    expect(run(fakeRequest({ host: 'localhost:3334' }, '127.0.0.1'), null)).toBe('next');
   });
 
   it('tells loopback peers from others', () => {

@@ -1,4 +1,5 @@
-import { REDACTED, redactConfig } from '../../../src/redact/redact-config.js';
+import { configuredSecrets } from '../../../src/redact/configured-secrets.js';
+import { maxDataDepth, REDACTED, redactConfig, redactValue } from '../../../src/redact/redact-config.js';
 
 describe('redactConfig', () => {
   it('redacts credential keys at any depth, whatever their value', () => {
@@ -62,5 +63,33 @@ describe('redactConfig', () => {
     const out = redactConfig(config);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(JSON.stringify(out)).toBe('{"__proto__":{"token":"[REDACTED]","x":1}}');
+  });
+});
+
+describe('walks over data nested deeper than anyone writes', () => {
+  // As deep as a 64 KiB JSON body can nest: far past what a recursive walk survives.
+  const deep = (levels: number, leaf: unknown): unknown => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { api: value };
+    return value;
+  };
+
+  it('redactValue stops at maxDataDepth and shows what lies below as redacted', () => {
+    const redacted = redactValue(deep(100_000, 'sk-ant-api03-deep'));
+    const text = JSON.stringify(redacted);
+    expect(text).not.toContain('sk-ant');
+    let depth = 0;
+    for (let v: unknown = redacted; typeof v === 'object' && v !== null; depth++) v = Array.isArray(v) ? v[0] : (v as { api: unknown }).api;
+    expect(depth).toBe(maxDataDepth);
+  });
+
+  it('redactValue keeps everything of a value as deep as a loaded config can be', () => {
+    const value = deep(maxDataDepth, 'plain');
+    expect(redactValue(value)).toEqual(value);
+  });
+
+  it('configuredSecrets walks a bounded depth and never throws', () => {
+    const config = { api_key: 'sk-ant-api03-top', nested: deep(100_000, 'x') };
+    expect(configuredSecrets(config, {})).toEqual(['sk-ant-api03-top']);
   });
 });
