@@ -19,6 +19,26 @@ describe('redactLine', () => {
     ['GET /x?session_token=abc123&page=2', `GET /x?session_token=${REDACTED}&page=2`],
     ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc', `Authorization: Bearer ${REDACTED}`],
     ['password=hunter2', `password=${REDACTED}`],
+    // Credentials in a URL's userinfo: the password goes, the user and host stay.
+    ['connecting to postgres://app:p4ss-w0rd@db.internal:5432/main', `connecting to postgres://app:${REDACTED}@db.internal:5432/main`],
+    ['"url": "https://me:s3cr3t@example.com"', `"url": "https://me:${REDACTED}@example.com"`],
+    ['redis://:only-a-password@cache:6379', `redis://:${REDACTED}@cache:6379`],
+    ['https://user:p@ss:w0rd@host/x', `https://user:${REDACTED}@host/x`],
+    // Header with no space after the colon.
+    ['x-api-key:abcdef123456', `x-api-key:${REDACTED}`],
+    ['X-Api-Key:abcdef123456 next', `X-Api-Key:${REDACTED} next`],
+    // Query values.
+    ['GET /v1/models?api_key=abcdef123456 HTTP/1.1', `GET /v1/models?api_key=${REDACTED} HTTP/1.1`],
+    ['GET /cb?page=2&token=abcdef123456&x=1', `GET /cb?page=2&token=${REDACTED}&x=1`],
+    ['/oauth?state=s&access_token=ya29.abc-def_ghi&expires_in=3599', `/oauth?state=s&access_token=${REDACTED}&expires_in=3599`],
+    ['https://acct.blob.example/c?sv=2024&sig=AbC%2Bdef%3D', `https://acct.blob.example/c?sv=2024&sig=${REDACTED}`],
+    ['?X-Amz-Signature=0123abcd&X-Amz-Credential=AKIA%2F2024', `?X-Amz-Signature=${REDACTED}&X-Amz-Credential=${REDACTED}`],
+    // A list value is hidden whole (no stray bracket left behind).
+    ['token=[abc, def]', `token=${REDACTED}`],
+    ['{"refresh_token": ["a", "b"], "n": 2}', `{"refresh_token": ${REDACTED}, "n": 2}`],
+    // Keys glued to a word are still keys.
+    [`key:${apiKey.slice(0, 30)}x`, `key:${REDACTED}`],
+    [`prefix${apiKey}`, `prefix${REDACTED}`],
   ])('redacts %s', (line, expected) => {
     expect(redactLine(line)).toBe(expected);
   });
@@ -29,6 +49,9 @@ describe('redactLine', () => {
     'model=claude-sonnet-4-5-20250929 keyboard layout: us',
     'paragraph_count=12 para_x',
     '--- 2026-11-24T10:00:00.000Z server started pid 123 ---',
+    'listening on http://127.0.0.1:3333/api (pid 42)',
+    'git@github.com:org/repo.git fetched',
+    '--- 2026-11-24T10:00:00.000Z server stopped pid 123 (signal SIGKILL) ---',
   ])('leaves an ordinary line alone: %s', (line) => {
     expect(redactLine(line)).toBe(line);
   });
@@ -48,6 +71,17 @@ describe('redactLine', () => {
     expect(redactLine('API_KEY="abc def')).toBe(`API_KEY=${REDACTED}`);
   });
 
+  it('leaves no stray bracket when a configured value sits where a pattern also matches', () => {
+    // Configured values used to be replaced first, and the NAME=value pattern then took "[REDACTED" as the value.
+    expect(redactLine('api_key=hunter2-secret and more', ['hunter2-secret'])).toBe(`api_key=${REDACTED} and more`);
+    expect(redactLine('token=[REDACTED] already', [])).toBe(`token=${REDACTED} already`);
+    expect(redactLine('x-api-key:hunter2-secret', ['hunter2-secret'])).toBe(`x-api-key:${REDACTED}`);
+  });
+
+  it('redacts overlapping and touching secrets as one', () => {
+    expect(redactLine('auth=hunter2-secretpara_abcdefgh12', ['hunter2-secret'])).toBe(`auth=${REDACTED}`);
+  });
+
   // A log line is untrusted input: no shape of it may make a pattern backtrack (a 64 KiB line once took seconds).
   it.each([
     ['dashes', 'a-'.repeat(32_768) + ' key'],
@@ -58,9 +92,25 @@ describe('redactLine', () => {
     ['many separators', 'key= '.repeat(13_000)],
     ['many quoted names', '"key":'.repeat(10_000)],
     ['many bearers', 'authorization: bearer '.repeat(3_000)],
+    ['URL userinfo without @', 'https://user:' + 'p'.repeat(65_000)],
+    ['many URL userinfos without @', 'a://b:cc '.repeat(7_000)],
+    ['colons after a URL', 'x://u' + ':ab'.repeat(20_000)],
+    ['nested brackets', 'key=' + '['.repeat(60_000)],
+    ['glued names', 'keykeykey:'.repeat(6_000)],
+    ['query strings', '?api_key=&token=&sig='.repeat(3_000)],
   ])('stays linear on a pathological 64 KiB line (%s)', (_name, line) => {
     const started = process.hrtime.bigint();
     redactLine(line, ['configured-secret']);
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+  });
+
+  // The same adversarial shapes, mixed and far longer than a piece: a 1 MiB line must still take milliseconds.
+  it('redacts a 1 MiB adversarial line in well under a second', () => {
+    const unit = 'https://u:' + 'p'.repeat(300) + ' token="' + '\\'.repeat(200) + ' authorization: bearer ' + 'key= '.repeat(50) + '[' + 'a-'.repeat(100);
+    const line = unit.repeat(Math.ceil((1024 * 1024) / unit.length));
+    const started = process.hrtime.bigint();
+    const out = redactLine(line, ['configured-secret']);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    expect(out).toContain(REDACTED);
   });
 });
