@@ -88,8 +88,11 @@ const rules: readonly SecretRule[] = [
   { pattern: /(?<=:\/\/[^\s/?#@:]{0,128}:)[^\s/?#]{1,512}(?=@)/g, rest: () => null },
 ];
 
-// Cheap first look: a text with none of these cannot match any rule above (most lines), so the rules are skipped.
-const mightHoldSecret = /token|key|secret|passw|credential|auth|sig|bearer|sk-ant-|para_|:\/\//i;
+// Cheap first look: a text with none of these cannot match any rule above (most lines), so the rules are skipped. A URL
+// counts only with an `@` in its authority (the run stops at the `/` that every other `://` brings, so it is linear).
+const secretWord = /token|key|secret|passw|credential|auth|sig|bearer|sk-ant-|para_/i;
+const urlUserinfo = /:\/\/[^\s/?#]*@/;
+const mightHoldSecret = (text: string): boolean => secretWord.test(text) || (text.includes('@') && urlUserinfo.test(text));
 
 /** Compiles a scanner for the rules above plus these exact configured secret values. */
 export function createSecretScanner(secrets: readonly string[] = []): SecretScanner {
@@ -102,16 +105,16 @@ export function createSecretScanner(secrets: readonly string[] = []): SecretScan
       const probe = end === 'unfinished' ? text + UNFINISHED_TAIL : text;
       const spans: SecretSpan[] = [];
       const open: OpenValue[] = [];
-      if (exactPattern) for (const m of probe.matchAll(exactPattern)) spans.push({ start: m.index, end: m.index + m[0].length });
-      if (mightHoldSecret.test(probe)) {
+      if (exactPattern) forEachMatch(exactPattern, probe, (at, match) => spans.push({ start: at, end: at + match.length }));
+      if (mightHoldSecret(probe)) {
         for (const rule of rules) {
-          for (const m of probe.matchAll(rule.pattern)) {
-            const span = { start: m.index, end: m.index + m[0].length };
+          forEachMatch(rule.pattern, probe, (at, match) => {
+            const span = { start: at, end: at + match.length };
             spans.push(span);
             // Ending on the last character may mean a lone `\` was left out of a quoted value: that is open too.
-            const rest = end === 'cut' && span.end >= text.length - 1 ? rule.rest(m[0]) : null;
+            const rest = end === 'cut' && span.end >= text.length - 1 ? rule.rest(match) : null;
             if (rest) open.push({ at: span.end, rest });
-          }
+          });
         }
       }
       if (end !== 'unfinished') return { spans, open };
@@ -120,6 +123,15 @@ export function createSecretScanner(secrets: readonly string[] = []): SecretScan
       return { spans: begun ? [...visible, begun] : visible, open };
     },
   };
+}
+
+// Every match of a global pattern (exec with lastIndex: matchAll would copy the pattern on every call).
+function forEachMatch(pattern: RegExp, text: string, found: (at: number, match: string) => void): void {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    found(m.index, m[0]);
+    if (m[0].length === 0) pattern.lastIndex += 1;
+  }
 }
 
 /** Where the continuation of an open value ends in `text` (which holds what followed the cut, from `at` on). */
