@@ -6,6 +6,7 @@ import { newlinesBackwards } from './log-tail.js';
 export const LINE_CONTEXT_BYTES = 1024 * 1024;
 
 const CHUNK_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * The text of the line that `offset` falls in, from the line's start (or `maxBytes` before `offset`, whichever is
@@ -15,7 +16,8 @@ const CHUNK_BYTES = 64 * 1024;
 export function* lineTextBefore(layout: LogLayout, offset: number, maxBytes = LINE_CONTEXT_BYTES): Generator<string, void, undefined> {
   if (offset > layoutEnd(layout)) return;
   const floor = Math.max(layoutStart(layout), offset - maxBytes);
-  if (offset <= floor) return;
+  // The common case, a line start (a tail start, or the id of a whole line), costs one byte read.
+  if (offset <= floor || readRange(layout, offset - 1, offset)[0] === NEWLINE) return;
   const { value: newline } = newlinesBackwards(layout, offset, floor).next();
   const start = newline === undefined ? floor : newline + 1;
   const splitter = new LineSplitter(start, CHUNK_BYTES);
