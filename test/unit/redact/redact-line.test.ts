@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { REDACTED, createLineRedactor, redactLine } from '../../../src/redact/redact-line.js';
+import { filler, leakedFragments, plantedSecret } from '../../support/secret-forms.js';
 
 // Real shapes: Anthropic API keys (sk-ant-api03-…, 108 chars), OAuth tokens (sk-ant-oat01-…), Parachute tokens (para_…).
 const apiKey = 'sk-ant-api03-Zq3xL9_vB2-kT7mW4pR8sN1yH6dF0gJ5cA2eU9iO3lK7bV4nM1xQ8zT6wS5rP0yE2uI9oA3dG7fH1jK4lZ8xC6vB-AA';
@@ -112,5 +114,19 @@ describe('redactLine', () => {
     const out = redactLine(line, ['configured-secret']);
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
     expect(out).toContain(REDACTED);
+  });
+
+  it('hides every supported form of secret wherever it sits in a line, whatever surrounds it', () => {
+    const shape = fc.record({ planted: plantedSecret, seed: fc.integer(), before: fc.nat({ max: 400 }), after: fc.nat({ max: 400 }) });
+    fc.assert(
+      fc.property(shape, ({ planted, seed, before, after }) => {
+        const head = filler(seed, before);
+        const tail = filler(seed + 1, after);
+        const out = redactLine(`${head} ${planted.form} ${tail}`, planted.configured);
+        expect(out).toContain(REDACTED);
+        expect(leakedFragments(out, planted.secret, `${head}\n${tail}\n${planted.form.replace(planted.secret, '\n')}`)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
