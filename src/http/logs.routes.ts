@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { errorBody, toSupervisorError } from '../errors.js';
 import { openLogSource } from '../logs/log-source.js';
-import { createLineRedactor, type LineRedactor } from '../redact/redact-line.js';
+import { createSecretScanner, type SecretScanner } from '../redact/secret-patterns.js';
 import { parseLastEventId, parseLogsQuery, type LogsQuery } from './logs.params.js';
 import type { SseHub, SseStream, SseStreamOptions } from './sse.js';
 
@@ -55,10 +55,9 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
 }
 
 // One event per line, one write per chunk read, paced by the client: the next chunk is read only once the
-// previous one has been taken.
+// previous one has been taken. The follower hands out lines already redacted (whole-line safe, docs/logs.md).
 async function streamLogLines(stream: SseStream, query: LogsQuery, deps: LogsRouterDeps): Promise<void> {
   const logPath = deps.logPath();
-  const redactor = currentRedactor(deps);
   try {
     const source = openLogSource({
       logPath,
@@ -66,14 +65,14 @@ async function streamLogLines(stream: SseStream, query: LogsQuery, deps: LogsRou
       follow: query.follow,
       resumeAfter: parseLastEventId(stream.lastEventId),
       pollMs: deps.pollMs,
+      scanner: currentScanner(deps),
     });
     const stopFollowing = stream.onClose(() => source.follower.close());
     if (source.missing) stream.send({ data: { error: `Log file not found: ${logPath} (the server has not written to it yet)` } });
     if (source.missing && !query.follow) return;
     try {
       for await (const batch of source.follower.batches()) {
-        const redact = redactor();
-        const events = batch.map((line) => ({ id: String(line.end), data: { line: redact(line.text) } }));
+        const events = batch.map((line) => ({ id: String(line.end), data: { line: line.text } }));
         if (!stream.sendMany(events)) await stream.drained();
         if (stream.closed) return;
       }
@@ -90,22 +89,22 @@ async function streamLogLines(stream: SseStream, query: LogsQuery, deps: LogsRou
 
 // The credential list is asked for again per batch (it may change with config.yaml); recompiled only when it did.
 // If it cannot be read, the last known list stays in force (the token-shape patterns always apply).
-function currentRedactor(deps: LogsRouterDeps): () => LineRedactor {
+function currentScanner(deps: LogsRouterDeps): () => SecretScanner {
   let key: string | null = null;
-  let redactor: LineRedactor = createLineRedactor([]);
+  let scanner: SecretScanner = createSecretScanner([]);
   return () => {
     let secrets: readonly string[];
     try {
       secrets = deps.secrets();
     } catch {
-      return redactor;
+      return scanner;
     }
     const next = secrets.join('\0');
     if (next !== key) {
       key = next;
-      redactor = createLineRedactor(secrets);
+      scanner = createSecretScanner(secrets);
     }
-    return redactor;
+    return scanner;
   };
 }
 

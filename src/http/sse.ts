@@ -113,92 +113,68 @@ export async function openSseStream(req: IncomingMessage, res: ServerResponse, o
   const settings = { ...defaults, ...definedOnly(options) };
   const { Session, EventBuffer } = await loadBetterSse();
   const session = new Session(req, res, { keepAlive: null, retry: settings.retryMs, serializer, sanitizer });
+  const lifecycle = streamLifecycle(res, session);
+  const pressure = sendPressure(res, settings, lifecycle);
+  const stream = streamFacade(session, () => new EventBuffer({ serializer, sanitizer }), lifecycle, pressure);
+  return whenConnected(req, res, session, stream, lifecycle, settings.heartbeatMs);
+}
+
+type BetterSseSession = InstanceType<Awaited<ReturnType<typeof loadBetterSse>>['Session']>;
+
+// Whether one stream is closed and why, and the release of everything once its connection is gone.
+interface StreamLifecycle {
+  /** No more writes. */
+  readonly closed: boolean;
+  /** Ends the stream: `server`/`shutdown` cleanly (cut after a grace time), `slow`/`client` by cutting it. */
+  close(reason?: SseCloseReason): void;
+  /** Calls `listener` once, when the connection is gone; returns an unsubscribe function. */
+  onClose(listener: (reason: SseCloseReason) => void): () => void;
+  /** Runs `hook` when the stream closes (close() called, or the connection gone), before the close listeners. */
+  whenClosing(hook: () => void): void;
+  /** Runs `release` once, when the connection is gone, before the close listeners. */
+  whenFinished(release: () => void): void;
+  /** Releases everything: the connection is gone (better-sse reports it from req/res `close`). Runs once. */
+  finish(): void;
+}
+
+function streamLifecycle(res: ServerResponse, session: BetterSseSession): StreamLifecycle {
   let closed = false; // no more writes
   let finished = false; // the connection is gone and everything is released
   let closeReason: SseCloseReason = 'client';
+  let endTimer: NodeJS.Timeout | null = null;
   const listeners = new Set<(reason: SseCloseReason) => void>();
-  let drainWaiters: (() => void)[] = [];
-  const timers = { heartbeat: null as NodeJS.Timeout | null, drain: null as NodeJS.Timeout | null, end: null as NodeJS.Timeout | null };
+  const closingHooks: (() => void)[] = [];
+  const releases: (() => void)[] = [];
 
-  const releaseDrainWaiters = (): void => {
-    const waiters = drainWaiters;
-    drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
-  const onDrain = (): void => {
-    if (timers.drain) clearTimeout(timers.drain);
-    timers.drain = null;
-    releaseDrainWaiters();
-  };
-  // Runs once, when the connection is really gone (better-sse reports it from req/res `close`): releases everything.
   const finish = (): void => {
     if (finished) return;
     finished = closed = true;
-    if (timers.heartbeat) clearInterval(timers.heartbeat);
-    if (timers.drain) clearTimeout(timers.drain);
-    if (timers.end) clearTimeout(timers.end);
-    timers.heartbeat = timers.drain = timers.end = null;
-    res.removeListener('drain', onDrain);
+    if (endTimer) clearTimeout(endTimer);
+    endTimer = null;
     session.removeListener('disconnected', finish);
-    releaseDrainWaiters();
+    for (const release of releases) release();
+    for (const hook of closingHooks) hook();
     const toCall = [...listeners];
     listeners.clear();
     for (const listener of toCall) listener(closeReason);
   };
+  session.once('disconnected', finish);
 
-  const close = (reason: SseCloseReason = 'server'): void => {
-    if (closed) return;
-    closed = true;
-    closeReason = reason;
-    releaseDrainWaiters();
-    if (reason === 'slow' || reason === 'client') {
-      res.destroy();
-      return;
-    }
-    res.end();
-    timers.end = setTimeout(() => res.destroy(), END_GRACE_MS);
-  };
-
-  // After each write: over the cap = drop now; over the socket's high-water mark = the client has drainTimeoutMs.
-  const checkPressure = (): boolean => {
-    if (res.writableLength > settings.maxBufferedBytes) {
-      close('slow');
-      return false;
-    }
-    if (!res.writableNeedDrain) return true;
-    if (!timers.drain) {
-      timers.drain = setTimeout(() => close('slow'), settings.drainTimeoutMs);
-    }
-    return false;
-  };
-
-  const write = (buffer: EventBuffer): boolean => {
-    if (closed) return false;
-    void session.batch(buffer);
-    return checkPressure();
-  };
-
-  const stream: SseStream = {
-    get lastEventId() {
-      return session.lastId;
-    },
+  return {
     get closed() {
       return closed;
     },
-    send(event) {
-      return write(appendEvent(new EventBuffer({ serializer, sanitizer }), event));
-    },
-    sendMany(events) {
-      const buffer = new EventBuffer({ serializer, sanitizer });
-      for (const event of events) appendEvent(buffer, event);
-      return write(buffer);
-    },
-    comment(text) {
-      return write(new EventBuffer({ serializer, sanitizer }).comment(` ${text.replace(/[\r\n]+/g, ' ')}`).dispatch());
-    },
-    drained() {
-      if (closed || !res.writableNeedDrain) return Promise.resolve();
-      return new Promise<void>((resolve) => drainWaiters.push(resolve));
+    close(reason = 'server') {
+      if (closed) return;
+      closed = true;
+      closeReason = reason;
+      for (const hook of closingHooks) hook();
+      if (reason === 'slow' || reason === 'client') {
+        res.destroy();
+        return;
+      }
+      res.end();
+      endTimer = setTimeout(() => res.destroy(), END_GRACE_MS);
     },
     onClose(listener) {
       if (finished) {
@@ -208,20 +184,110 @@ export async function openSseStream(req: IncomingMessage, res: ServerResponse, o
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close,
+    whenClosing(hook) {
+      closingHooks.push(hook);
+    },
+    whenFinished(release) {
+      releases.push(release);
+    },
+    finish,
   };
+}
 
-  session.once('disconnected', finish);
+// The bounded send buffer: the pace for producers that can wait (drained()), and the drop of a client that cannot keep up.
+interface SendPressure {
+  /** After each write: true while the client keeps up; over the cap it is dropped at once, over the socket's
+   * high-water mark it has drainTimeoutMs to drain. */
+  check(): boolean;
+  drained(): Promise<void>;
+}
+
+function sendPressure(res: ServerResponse, settings: Required<SseStreamOptions>, lifecycle: StreamLifecycle): SendPressure {
+  let waiters: (() => void)[] = [];
+  let drainTimer: NodeJS.Timeout | null = null;
+  const releaseWaiters = (): void => {
+    const toResolve = waiters;
+    waiters = [];
+    for (const resolve of toResolve) resolve();
+  };
+  const onDrain = (): void => {
+    if (drainTimer) clearTimeout(drainTimer);
+    drainTimer = null;
+    releaseWaiters();
+  };
   res.on('drain', onDrain);
+  lifecycle.whenClosing(releaseWaiters);
+  lifecycle.whenFinished(() => {
+    if (drainTimer) clearTimeout(drainTimer);
+    drainTimer = null;
+    res.removeListener('drain', onDrain);
+  });
+  return {
+    check() {
+      if (res.writableLength > settings.maxBufferedBytes) {
+        lifecycle.close('slow');
+        return false;
+      }
+      if (!res.writableNeedDrain) return true;
+      if (!drainTimer) drainTimer = setTimeout(() => lifecycle.close('slow'), settings.drainTimeoutMs);
+      return false;
+    },
+    drained() {
+      if (lifecycle.closed || !res.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+// The stream as its producers see it: events written through better-sse's EventBuffer, paced by the send pressure.
+function streamFacade(session: BetterSseSession, newBuffer: () => EventBuffer, lifecycle: StreamLifecycle, pressure: SendPressure): SseStream {
+  const write = (buffer: EventBuffer): boolean => {
+    if (lifecycle.closed) return false;
+    void session.batch(buffer);
+    return pressure.check();
+  };
+  return {
+    get lastEventId() {
+      return session.lastId;
+    },
+    get closed() {
+      return lifecycle.closed;
+    },
+    send(event) {
+      return write(appendEvent(newBuffer(), event));
+    },
+    sendMany(events) {
+      const buffer = newBuffer();
+      for (const event of events) appendEvent(buffer, event);
+      return write(buffer);
+    },
+    comment(text) {
+      return write(newBuffer().comment(` ${text.replace(/[\r\n]+/g, ' ')}`).dispatch());
+    },
+    drained: () => pressure.drained(),
+    onClose: (listener) => lifecycle.onClose(listener),
+    close: (reason) => lifecycle.close(reason),
+  };
+}
+
+// better-sse sends the head on the next turn; the client may have gone by then (then no heartbeat is started).
+function whenConnected(
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: BetterSseSession,
+  stream: SseStream,
+  lifecycle: StreamLifecycle,
+  heartbeatMs: number,
+): Promise<SseStream> {
   return new Promise<SseStream>((resolve) => {
-    // better-sse sends the head on the next turn; the client may have gone by then (then no heartbeat is started).
     session.once('connected', () => {
-      if (closed || res.destroyed) finish();
+      if (lifecycle.closed || res.destroyed) lifecycle.finish();
       // HEAD gets the stream's head and nothing more. Node sends the head of a body-less answer only when it ends,
       // so a HEAD left open would hang without even a status line, holding a follower until the client gave up.
-      else if (req.method === 'HEAD') close('server');
+      else if (req.method === 'HEAD') lifecycle.close('server');
       else {
-        timers.heartbeat = setInterval(() => stream.comment('ping'), settings.heartbeatMs);
+        const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs);
+        lifecycle.whenFinished(() => clearInterval(heartbeat));
       }
       resolve(stream);
     });

@@ -4,6 +4,14 @@ export interface LogLine {
   end: number;
 }
 
+/** How a piece of a line ends: with its newline, cut for length (the line goes on), or unfinished (no newline yet). */
+export type PieceEnding = 'newline' | 'cut' | 'unfinished';
+
+/** A line or a piece of one as read, before redaction: what follows it decides how it may be redacted. */
+export interface LogPiece extends LogLine {
+  ending: PieceEnding;
+}
+
 /** Longest line emitted as one event; longer lines are cut (at a UTF-8 character boundary) into several. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
@@ -12,7 +20,8 @@ const CR = 0x0d;
 
 /**
  * Splits a byte stream into lines, tracking the stream offset after each line. Splits on bytes (never inside a
- * UTF-8 character), drops a trailing CR, and keeps an unfinished last line until its newline arrives.
+ * UTF-8 character), drops a trailing CR, and keeps an unfinished last line until its newline arrives. Its pieces are
+ * raw text: they go through a PieceRedactor before anyone sees them.
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
@@ -41,9 +50,9 @@ export class LineSplitter {
     return this.pendingBytes > 0;
   }
 
-  /** Feeds the next bytes of the stream (contiguous with the previous ones); returns the lines they complete. */
-  push(chunk: Buffer): LogLine[] {
-    const lines: LogLine[] = [];
+  /** Feeds the next bytes of the stream (contiguous with the previous ones); returns the lines and pieces they complete. */
+  push(chunk: Buffer): LogPiece[] {
+    const lines: LogPiece[] = [];
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, from);
@@ -55,13 +64,9 @@ export class LineSplitter {
     return lines;
   }
 
-  /** Emits the unfinished line, if any, as a line of its own (end of a one-shot read, or a discontinuity). */
-  flush(): LogLine[] {
-    if (this.pendingBytes === 0) return [];
-    const bytes = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return [{ text: decode(bytes), end: this.offset }];
+  /** Emits the unfinished line, if any, as a piece of its own (end of a one-shot read, or a discontinuity). */
+  flush(): LogPiece[] {
+    return this.emitPending('unfinished');
   }
 
   /** Forgets the unfinished line and continues at a new offset (the stream jumped). */
@@ -71,7 +76,7 @@ export class LineSplitter {
     this.offset = offset;
   }
 
-  private take(part: Buffer, lines: LogLine[], complete: boolean): void {
+  private take(part: Buffer, lines: LogPiece[], complete: boolean): void {
     this.offset += part.length;
     this.pending.push(part);
     this.pendingBytes += part.length;
@@ -81,11 +86,19 @@ export class LineSplitter {
       const bytes = Buffer.concat(this.pending);
       const cut = utf8Boundary(bytes, this.maxLineBytes);
       const rest = bytes.subarray(cut);
-      lines.push({ text: decode(bytes.subarray(0, cut)), end: this.offset - rest.length });
+      lines.push({ text: decode(bytes.subarray(0, cut)), end: this.offset - rest.length, ending: 'cut' });
       this.pending = rest.length > 0 ? [Buffer.from(rest)] : [];
       this.pendingBytes = rest.length;
     }
-    if (complete) lines.push(...this.flush());
+    if (complete) lines.push(...this.emitPending('newline'));
+  }
+
+  private emitPending(ending: PieceEnding): LogPiece[] {
+    if (this.pendingBytes === 0) return [];
+    const bytes = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return [{ text: decode(bytes), end: this.offset, ending }];
   }
 }
 
@@ -97,8 +110,8 @@ export function decode(bytes: Buffer): string {
   return bytes.toString('utf8', 0, end);
 }
 
-// The largest cut <= limit that does not fall inside a multi-byte UTF-8 character.
-function utf8Boundary(bytes: Buffer, limit: number): number {
+/** The largest cut <= limit that does not fall inside a multi-byte UTF-8 character. */
+export function utf8Boundary(bytes: Buffer, limit: number): number {
   let cut = Math.min(limit, bytes.length);
   while (cut > 0 && cut < bytes.length && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut -= 1;
   return cut === 0 ? Math.min(limit, bytes.length) : cut;

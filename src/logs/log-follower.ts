@@ -1,11 +1,14 @@
 import { watchLogChanges, type ChangeSignal } from './change-signal.js';
-import { LineSplitter, type LogLine } from './line-splitter.js';
+import { lineTextBefore } from './line-context.js';
+import { LineSplitter, MAX_LINE_BYTES, type LogLine, type LogPiece } from './line-splitter.js';
 import { layoutEnd, layoutStart, preadFile, readAt, readLayout, readRange, segmentAt, type LogLayout } from './log-layout.js';
+import { PieceRedactor } from './piece-redactor.js';
+import type { SecretScanner } from '../redact/secret-patterns.js';
 
 /** How a follower reads the log. */
 export interface LogFollowerOptions {
   logPath: string;
-  /** Stream offset of the first byte to read (a line start: a tail start or a Last-Event-ID). */
+  /** Stream offset of the first byte to read (a tail start, or a Last-Event-ID, which may fall inside a long line). */
   from: number;
   /** Read once up to this offset and stop (follow=false); absent = follow the log until closed. */
   until?: number;
@@ -13,18 +16,24 @@ export interface LogFollowerOptions {
   pollMs?: number;
   /** Bytes read per step; each step yields at most this much text. */
   chunkBytes?: number;
+  /** Longest line sent as one piece (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
+  /** The secrets to hide, asked for once per batch (config.yaml may change); default: the built-in patterns only. */
+  scanner?: () => SecretScanner;
 }
 
 // Bytes remembered before the read position, to recognise the same bytes again after a change on disk.
 const FINGERPRINT_BYTES = 64;
 
 /**
- * Reads lines from a stream offset on, then follows the log as it grows. Our own rotation (copy-truncate into
- * server.log.1) keeps offsets, so it is read through seamlessly; an outside truncation or replacement restarts at the
- * new file's first byte; an outside rename rotation (inode change) drains the renamed file first.
+ * Reads redacted lines from a stream offset on, then follows the log as it grows. Our own rotation (copy-truncate
+ * into server.log.1) keeps offsets, so it is read through seamlessly; an outside truncation or replacement restarts at
+ * the new file's first byte; an outside rename rotation (inode change) drains the renamed file first. Every line and
+ * piece goes through a PieceRedactor, so no text leaves a follower unredacted, however the line is cut.
  */
 export class LogFollower {
   private readonly splitter: LineSplitter;
+  private readonly redactor: PieceRedactor;
   private readonly pollMs: number;
   private readonly chunkBytes: number;
   private tail: Buffer = Buffer.alloc(0);
@@ -34,7 +43,8 @@ export class LogFollower {
   private closed = false;
 
   constructor(private readonly options: LogFollowerOptions) {
-    this.splitter = new LineSplitter(options.from);
+    this.splitter = new LineSplitter(options.from, options.maxLineBytes ?? MAX_LINE_BYTES);
+    this.redactor = new PieceRedactor(options.scanner);
     this.pollMs = options.pollMs ?? 500;
     this.chunkBytes = options.chunkBytes ?? 64 * 1024;
   }
@@ -56,7 +66,10 @@ export class LogFollower {
     if (until === undefined) this.signal = watchLogChanges(this.options.logPath, this.pollMs);
     if (this.closed) this.signal?.close();
     try {
-      this.remember(readLayout(this.options.logPath));
+      const start = readLayout(this.options.logPath);
+      this.remember(start);
+      // Resuming inside a line: its text before the resume point is context for the redaction of what follows.
+      for (const text of lineTextBefore(start, this.options.from)) this.redactor.prime(text);
       for (;;) {
         if (this.signal) await this.signal.next();
         if (this.closed) return;
@@ -77,7 +90,7 @@ export class LogFollower {
           }
         }
         if (until !== undefined) {
-          const rest = this.splitter.flush();
+          const rest = this.endOfStream();
           if (rest.length > 0) yield rest;
           return;
         }
@@ -100,7 +113,7 @@ export class LogFollower {
       return null;
     }
     this.advance(bytes, segment.path, segment.ino, at - segment.start);
-    return this.splitter.push(bytes);
+    return this.redact(this.splitter.push(bytes));
   }
 
   // After an outside rename rotation: the rest of the renamed file, then the new server.log from its first byte.
@@ -116,7 +129,7 @@ export class LogFollower {
     }
     draining.filePos += bytes.length;
     this.tail = lastBytes(Buffer.concat([this.tail, bytes]));
-    return this.splitter.push(bytes);
+    return this.redact(this.splitter.push(bytes));
   }
 
   // On each wake: are the bytes before our position still the ones we read? If not, the file changed under us.
@@ -147,14 +160,24 @@ export class LogFollower {
     return this.jump(layout.live?.start ?? layout.base);
   }
 
-  // The stream continues elsewhere: an unfinished line is emitted as it is (never lost), then reading restarts.
+  // The stream continues elsewhere: an unfinished line is emitted (redacted as unfinished, never lost), then reading
+  // restarts.
   private jump(to: number): LogLine[] {
-    const rest = this.splitter.flush();
+    const rest = this.endOfStream();
     this.splitter.reset(to);
     this.tail = Buffer.alloc(0);
     this.place = null;
     this.remember(readLayout(this.options.logPath));
     return rest;
+  }
+
+  private redact(pieces: LogPiece[]): LogLine[] {
+    return this.redactor.push(pieces);
+  }
+
+  // The stream stops (end of a one-shot read) or jumps: the unfinished line and every piece held go out.
+  private endOfStream(): LogLine[] {
+    return [...this.redactor.push(this.splitter.flush()), ...this.redactor.flush()];
   }
 
   private advance(bytes: Buffer, path: string, ino: number, filePos: number): void {

@@ -1,6 +1,7 @@
 import { LogFollower } from './log-follower.js';
 import { layoutEnd, readLayout } from './log-layout.js';
 import { findTailStart } from './log-tail.js';
+import type { SecretScanner } from '../redact/secret-patterns.js';
 
 /** What a client asked to read: the last `lines`, or everything after a Last-Event-ID; then follow or stop. */
 export interface LogReadRequest {
@@ -10,6 +11,8 @@ export interface LogReadRequest {
   /** Stream offset from the client's Last-Event-ID: resume right after it instead of sending the last lines. */
   resumeAfter: number | null;
   pollMs?: number;
+  /** The secrets to hide, asked for once per batch; default: the built-in patterns only. */
+  scanner?: () => SecretScanner;
 }
 
 /** Where reading starts, whether the log exists at all, and the follower that reads it. */
@@ -22,7 +25,7 @@ export interface LogSource {
 /**
  * Opens the log for one client. Backfill and live lines are one forward read from the start of the last `lines`
  * lines, so nothing falls between them; a one-shot read (follow=false) stops at the end seen now, an unfinished
- * last line included.
+ * last line included (redacted as unfinished). Every line comes out of the follower redacted.
  */
 export function openLogSource(request: LogReadRequest): LogSource {
   const layout = readLayout(request.logPath);
@@ -36,6 +39,7 @@ export function openLogSource(request: LogReadRequest): LogSource {
     from: range.start,
     until: request.follow ? undefined : range.end,
     pollMs: request.pollMs,
+    scanner: request.scanner,
   });
   return { missing, follower };
 }

@@ -34,20 +34,27 @@ export function findTailStart(layout: LogLayout, n: number, options: { countPart
 // The offset of the count-th newline found scanning backwards from `before` (exclusive) down to `floor`, or -1.
 function nthNewlineBefore(layout: LogLayout, before: number, floor: number, count: number): number {
   let remaining = count;
+  for (const at of newlinesBackwards(layout, before, floor)) {
+    remaining -= 1;
+    if (remaining === 0) return at;
+  }
+  return -1;
+}
+
+/**
+ * The offsets of the newlines between `floor` and `before` (exclusive), nearest first, read backwards in 64 KiB
+ * chunks as they are asked for (never the whole file). Stops early if a file shrank under the reader.
+ */
+export function* newlinesBackwards(layout: LogLayout, before: number, floor: number): Generator<number, void, undefined> {
   let to = before;
   while (to > floor) {
     const from = Math.max(floor, to - CHUNK_BYTES);
     const chunk = readRange(layout, from, to);
     // A segment may have shrunk since the layout was read: never loop on a short read.
-    if (chunk.length < to - from) return -1;
-    let at = chunk.length;
-    for (;;) {
-      at = at === 0 ? -1 : chunk.lastIndexOf(NEWLINE, at - 1);
-      if (at === -1) break;
-      remaining -= 1;
-      if (remaining === 0) return from + at;
+    if (chunk.length < to - from) return;
+    for (let at = chunk.lastIndexOf(NEWLINE); at !== -1; at = at === 0 ? -1 : chunk.lastIndexOf(NEWLINE, at - 1)) {
+      yield from + at;
     }
     to = from;
   }
-  return -1;
 }
