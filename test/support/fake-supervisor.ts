@@ -56,14 +56,17 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     supervisor_version: '0.1.0',
     main_server_healthy: true,
     main_server_status: 'running',
+    main_server_state: 'running',
     main_server_uptime_seconds: 125,
     main_server_version: '1.4.2',
     main_server_port: 3333,
     config_loaded: true,
     main_server_pid: 4242,
+    main_server_adopted: false,
     restart_count: 2,
     last_exit: { code: 1, signal: null, at: '2026-11-24T02:00:00.000Z' },
     last_error: null,
+    last_error_code: null,
     next_restart_at: null,
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
@@ -168,15 +171,16 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
   async function lifecycle(action: ServerAction, wait: boolean, res: ServerResponse): Promise<void> {
     const { via, to, message } = transitions[action];
     if (!wait) {
-      state.status = { ...state.status, main_server_status: to };
+      state.status = { ...state.status, main_server_status: to, main_server_state: to };
       return send(res, 202, { success: true, message: `Server ${action} requested` });
     }
-    state.status = { ...state.status, main_server_status: via, main_server_healthy: false };
+    state.status = { ...state.status, main_server_status: via, main_server_state: via, main_server_healthy: false };
     if (held) await held;
     const running = to === 'running';
     state.status = {
       ...state.status,
       main_server_status: to,
+      main_server_state: to,
       main_server_healthy: running,
       main_server_pid: running ? (state.status.main_server_pid ?? 4000) + 1 : null,
       main_server_uptime_seconds: running ? 0 : null,

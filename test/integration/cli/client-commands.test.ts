@@ -72,7 +72,7 @@ describe('client subcommands against a fake supervisor', () => {
 
   describe('server', () => {
     it('shows the states it passes through until the command is done', async () => {
-      fake.state.status = fakeStatus({ main_server_status: 'stopped', main_server_pid: null });
+      fake.state.status = fakeStatus({ main_server_status: 'stopped', main_server_state: 'stopped', main_server_pid: null });
       fake.holdCommands();
       // The command is held until the progress shows "starting"; without progress output this test would hang and fail.
       const run = await runCommand(['server', 'start'], { env, onOut: (line) => line.startsWith('  starting') && fake.releaseCommands() });
