@@ -1,6 +1,7 @@
 // The contract check: answers the tests receive are validated against docs/openapi.yaml, so the document cannot
 // drift from the app. Stricter than the document reads: every object it describes is closed (no field it does not
-// list), unless it says `additionalProperties` itself.
+// list), unless it says `additionalProperties` itself. Used by test/support/http.ts, sse-client.ts and
+// fake-supervisor.ts; violations also fail the running test from test/support/contract-setup.ts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
