@@ -65,6 +65,17 @@ describe('the OpenAPI document and the app', () => {
     expect(unserved).toEqual([]);
   });
 
+  it('answers the methods a path does not list as the document says (x-other-methods)', async () => {
+    // request() checks each answer against the document; the statuses are what the document promises.
+    const listed = Object.keys(paths).map((path) => path.replace(/\{[^}]+\}/g, 'start'));
+    for (const path of listed) {
+      for (const method of ['OPTIONS', 'DELETE']) {
+        const { status } = await request(`${running.url}${path}`, { method });
+        expect({ path, method, status: [200, 404, 405].includes(status) }).toEqual({ path, method, status: true });
+      }
+    }
+  });
+
   it('answers GET /supervisor/openapi.json with the document, as JSON', async () => {
     const answer = await request(`${running.url}/supervisor/openapi.json`);
     expect(answer.status).toBe(200);
