@@ -24,15 +24,14 @@ export function defaultOpenApiSources(): OpenApiSource[] {
 /** The document as JSON text, from the first source that exists; ERR_INTERNAL naming the files when none does. */
 export function readOpenApiJson(sources: readonly OpenApiSource[]): string {
   for (const source of sources) {
-    let text: string;
     try {
-      text = readFileSync(source.path, 'utf8');
+      const text = readFileSync(source.path, 'utf8');
+      // Re-serialised either way, so the answer is compact JSON whatever the file holds.
+      return JSON.stringify(source.format === 'json' ? JSON.parse(text) : parse(text));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new SupervisorError('ERR_INTERNAL', `cannot read the OpenAPI document ${source.path}: ${(error as Error).message}`, { cause: error });
     }
-    // Re-serialised either way, so the answer is compact JSON whatever the file holds.
-    return JSON.stringify(source.format === 'json' ? JSON.parse(text) : parse(text));
   }
   throw new SupervisorError('ERR_INTERNAL', `the OpenAPI document is missing (looked for ${sources.map((s) => s.path).join(', ')}); run \`npm run build\``);
 }

@@ -124,6 +124,12 @@ describe('readOpenApiJson', () => {
     expect(error).toBeInstanceOf(SupervisorError);
     expect(error).toMatchObject({ code: 'ERR_INTERNAL', message: `the OpenAPI document is missing (looked for ${missing}); run \`npm run build\`` });
   });
+
+  it('fails with ERR_INTERNAL naming the file when it does not parse', () => {
+    const broken = join(dir, 'openapi.json');
+    writeFileSync(broken, '{"openapi": ');
+    expect(() => readOpenApiJson([{ path: broken, format: 'json' }])).toThrow(`cannot read the OpenAPI document ${broken}: `);
+  });
 });
 
 // A documented template served by a handler mounted at `mount` (one path segment below it).
