@@ -12,12 +12,15 @@ const shared = {
   moduleNameMapper,
 };
 
+// A supervisor answer that does not match docs/openapi.yaml, seen by the test helpers, fails the test that got it.
+const contract = { setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'] };
+
 const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, ...contract, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     // Browser and built-CLI tests run only through `npm run test:e2e` (they need a build and Chromium).
-    ...(process.env.JEST_E2E === '1' ? [{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] }] : []),
+    ...(process.env.JEST_E2E === '1' ? [{ ...shared, ...contract, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] }] : []),
   ],
   maxWorkers: 2,
   testTimeout: 30_000,

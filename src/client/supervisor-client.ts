@@ -10,6 +10,7 @@ import type {
   HealthResponse,
   InspectionEvent,
   LogEvent,
+  MachinesResponse,
   ModelsResponse,
   ServerAction,
   ServerCommandAccepted,
@@ -217,7 +218,7 @@ export class SupervisorClient {
   }
 
   /** `GET /supervisor/machines`: the machine definitions as JSON. */
-  machines(options: CallOptions = {}): Promise<unknown> {
+  machines(options: CallOptions = {}): Promise<MachinesResponse> {
     return this.json('GET', '/supervisor/machines', options);
   }
 

@@ -1,118 +1,82 @@
-// Response shapes of the supervisor's HTTP API (docs/api.md), field names exactly as on the wire.
-// No runtime code and no node-only imports: shared by the CLI, the web UI bundle and the tests.
+// Response shapes of the supervisor's HTTP API, field names exactly as on the wire. The wire shapes are the types
+// openapi-typescript generates from docs/openapi.yaml (supervisor-api.generated.ts, `npm run openapi:types`), so
+// they cannot drift from the contract; only the client's own shapes (errors it parses, stream events) are written
+// here. No runtime code and no node-only imports: shared by the CLI, the web UI bundle and the tests.
+import type { components } from './supervisor-api.generated.js';
+
+type Schemas = components['schemas'];
 
 /** The lifecycle states of the main server. */
-export type MainServerStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'crashed';
+export type MainServerStatus = Schemas['MainServerStatus'];
 
-/** A moment as the supervisor reports it: an ISO 8601 string or epoch milliseconds. */
+/** A moment as `formatTimestamp` takes it: an ISO 8601 string (what the supervisor sends) or epoch milliseconds. */
 export type Timestamp = string | number;
 
 /** How the main server last ended. */
-export interface LastExit {
-  code: number | null;
-  signal: string | null;
-  at: Timestamp | null;
-}
+export type LastExit = Schemas['LastExit'];
 
-/** `GET /supervisor/status` (§4.1). */
-export interface SupervisorStatus {
-  supervisor_uptime_seconds: number;
-  supervisor_version: string;
-  main_server_healthy: boolean;
-  main_server_status: MainServerStatus;
-  main_server_uptime_seconds: number | null;
-  main_server_version: string | null;
-  main_server_port: number | null;
-  config_loaded: boolean;
-  main_server_pid: number | null;
-  restart_count: number;
-  last_exit: LastExit | null;
-  last_error: string | null;
-  next_restart_at: Timestamp | null;
-  cpu_percent: number | null;
-  memory_bytes: number | null;
-  default_model: string | null;
-}
+/** `GET /supervisor/status` (docs/api.md, Status). */
+export type SupervisorStatus = Schemas['SupervisorStatus'];
 
-/** `GET /supervisor/health` (§4.6): the supervisor itself answers. */
-export interface HealthResponse {
-  status: 'ok';
-}
+/** `GET /supervisor/health`: the supervisor itself answers. */
+export type HealthResponse = Schemas['Health'];
 
-/** The three lifecycle commands of §4.2. */
-export type ServerAction = 'start' | 'stop' | 'restart';
+/** The three lifecycle commands (docs/api.md, Server commands). */
+export type ServerAction = Schemas['ServerAction'];
 
 /** `POST /supervisor/server/{start|stop|restart}` once the requested state is reached (200). */
-export interface ServerCommandResponse {
-  success: boolean;
-  message: string;
-  status: SupervisorStatus;
-}
+export type ServerCommandResponse = Schemas['ServerCommandDone'];
 
 /** `POST /supervisor/server/{action}?wait=false` (202): accepted, not yet done. */
-export interface ServerCommandAccepted {
-  success: boolean;
-  message?: string;
-  status?: SupervisorStatus;
-}
+export type ServerCommandAccepted = Schemas['ServerCommandAccepted'];
 
-/** `GET /supervisor/config` (§4.4): the whole file, secrets redacted. */
-export interface ConfigResponse {
-  config: Record<string, unknown>;
-}
+/** `GET /supervisor/config` (docs/api.md, Config): the whole file, secrets redacted. */
+export type ConfigResponse = Schemas['ConfigView'];
 
-/** A value that `PUT /supervisor/config` accepts for an editable key. */
+/** A value the client sends for a key of `PUT /supervisor/config` (the supervisor checks each key's type). */
 export type ConfigValue = string | number | boolean;
 
 /** `PUT /supervisor/config` answer. */
-export interface ConfigUpdateResponse {
-  success: boolean;
-  updated_keys: string[];
-  server_restarted: boolean;
-  config: Record<string, unknown>;
-}
+export type ConfigUpdateResponse = Schemas['ConfigUpdated'];
 
-/** One model of `GET /supervisor/models` (§4.5). */
-export interface ModelInfo {
-  id: string;
-  display_name: string;
-  /** ISO 8601. */
-  created_at: string;
-  family: string;
-  is_latest: boolean;
-}
+/** One model of `GET /supervisor/models` (docs/api.md, Models). */
+export type ModelInfo = Schemas['ModelInfo'];
 
 /** Where a model list came from. */
-export type ModelsSource = 'anthropic' | 'cache' | 'fallback';
+export type ModelsSource = Schemas['ModelsSource'];
 
 /** `GET /supervisor/models` and `POST /supervisor/models/refresh`. */
-export interface ModelsResponse {
-  models: ModelInfo[];
-  count: number;
-  show_all: boolean;
-  current_model: string | null;
-  cached_at: Timestamp | null;
-  is_stale: boolean;
-  source: ModelsSource;
-  error: string | null;
-}
+export type ModelsResponse = Schemas['ModelsList'];
 
-/** The error body every failing request carries (extra fields such as `rolled_back` are kept). */
+/** `GET /supervisor/machines`: each actor's machine definition, as `machine.toJSON()`. */
+export type MachinesResponse = Schemas['Machines'];
+
+/**
+ * An error body as the client reads it: `detail` and, from the supervisor, `code` and extra fields such as
+ * `rolled_back` (every error body of docs/openapi.yaml fits; a proxy's error may carry no code).
+ */
 export interface ErrorResponse {
   detail: string;
   code?: string;
   [extra: string]: unknown;
 }
 
-/** One event of the log stream (§4.3): a log line, or the reason there are none. */
+/** One event of the log stream (docs/api.md, Logs): a log line, or the reason there are none. */
 export type LogEvent =
-  | { kind: 'line'; id: string | null; line: string }
-  | { kind: 'error'; id: string | null; error: string };
+  | { kind: 'line'; id: string | null; line: Schemas['LogLine']['line'] }
+  | { kind: 'error'; id: string | null; error: Schemas['LogError']['error'] };
 
-/** One event of `GET /supervisor/inspect` (§4.6). */
+/** One event of `GET /supervisor/inspect` (docs/api.md, Inspection), as the client passes it on. */
 export interface InspectionEvent {
   /** The SSE event name: `snapshot` or `event`. */
   event: string;
   id: string | null;
+  /** A `snapshot` event's data is an InspectionSnapshot, an `event` event's an InspectionEventData (unchecked). */
   data: unknown;
 }
+
+/** The data of a `snapshot` event of `GET /supervisor/inspect`. */
+export type InspectionSnapshot = Schemas['InspectionSnapshot'];
+
+/** The data of an `event` event of `GET /supervisor/inspect`. */
+export type InspectionEventData = Schemas['InspectionEvent'];

@@ -7,6 +7,7 @@ import { createInspectRouter } from './inspect.routes.js';
 import { createLogsRouter } from './logs.routes.js';
 import { createMachinesRouter } from './machines.routes.js';
 import { createModelsRouter } from './models.routes.js';
+import { createOpenApiRouter } from './openapi.routes.js';
 import { createUiRouter, defaultUiAssetsDir } from './ui.routes.js';
 import { maxBodyBytes, securityGuard, securityHeaders } from './security.js';
 import type { SseHub } from './sse.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createStatusRouter(deps));
   app.use(createServerRouter(deps));
   app.use(createMachinesRouter());
+  app.use(createOpenApiRouter());
   const { actors, modelsConfig } = deps.system;
   app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: actors.applyConfig }));
   app.use(

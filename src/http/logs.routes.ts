@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { errorBody, toSupervisorError } from '../errors.js';
+import { methodNotAllowed } from './errors.js';
 import { openLogSource } from '../logs/log-source.js';
 import { createSecretScanner, type SecretScanner } from '../redact/secret-patterns.js';
 import { parseLastEventId, parseLogsQuery, type LogsQuery } from './logs.params.js';
@@ -51,6 +52,7 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
     if (stream.closed) return;
     await streamLogLines(stream, query, deps);
   });
+  router.all('/supervisor/logs', methodNotAllowed(['GET']));
   return router;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { isAlive } from '../../src/lifecycle/process-group.js';
 import { runCli, servedUrl, writeHealthyConfig, type CliProcess } from '../support/built-cli.js';
+import { loadDocument } from '../support/contract.js';
 import { startFakeAnthropic } from '../support/fake-anthropic.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
@@ -129,6 +130,22 @@ describe('parachute-supervisor serve (built CLI)', () => {
       cli.child.kill('SIGTERM');
       await cli.exited;
       await fake.close();
+    }
+  });
+
+  it('serves its OpenAPI document from the build (dist/openapi.json), the same as docs/openapi.yaml', async () => {
+    const cli = runCli(['serve', '--port', '0', '--config', configPath]);
+    try {
+      const url = await servedUrl(cli);
+      // request() also checks the answer against the document itself (test/support/contract.ts).
+      const answer = await request(`${url}/supervisor/openapi.json`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.json).toEqual(loadDocument());
+      expect((await request(`${url}/supervisor/openapi.json`, { method: 'PUT' })).status).toBe(405);
+    } finally {
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
     }
   });
 

@@ -1,7 +1,10 @@
 // A small fake of the supervisor's HTTP API (docs/api.md shapes) on a real port, for client and CLI tests.
 // State is plain data the test edits; every request is recorded; errors and slow commands are scripted.
+// Every answer it gives (scripted failures included) is checked against docs/openapi.yaml: a fake that speaks
+// another shape than the supervisor would test the client against the wrong thing (see contract-setup.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAnswer, checkEvent } from './contract.js';
 import type {
   MainServerStatus,
   ModelInfo,
@@ -56,14 +59,17 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     supervisor_version: '0.1.0',
     main_server_healthy: true,
     main_server_status: 'running',
+    main_server_state: 'running',
     main_server_uptime_seconds: 125,
     main_server_version: '1.4.2',
     main_server_port: 3333,
     config_loaded: true,
     main_server_pid: 4242,
+    main_server_adopted: false,
     restart_count: 2,
     last_exit: { code: 1, signal: null, at: '2026-11-24T02:00:00.000Z' },
     last_error: null,
+    last_error_code: null,
     next_restart_at: null,
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
@@ -140,6 +146,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
       const url = new URL(req.url ?? '/', 'http://fake');
       const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
       requests.push(request);
+      answering.set(res, request);
       notify();
       void handle(request, res).catch((error: unknown) => send(res, 500, { detail: String(error), code: 'ERR_INTERNAL' }));
     });
@@ -148,7 +155,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
   async function handle(request: RecordedRequest, res: ServerResponse): Promise<void> {
     const { method, path, query } = request;
     if (options.token && request.headers.authorization !== `Bearer ${options.token}`) {
-      return send(res, 401, { detail: 'missing or wrong bearer token', code: 'ERR_UNAUTHORIZED' });
+      return send(res, 401, { detail: 'a bearer token is required from a non-loopback peer', code: 'ERR_UNAUTHORIZED' });
     }
     const failure = failures.get(`${method} ${path}`)?.shift();
     if (failure) return send(res, failure.status, failure.body);
@@ -162,21 +169,22 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     if (method === 'GET' && path === '/supervisor/models') return send(res, 200, models(query.get('show_all') === 'true', query.get('refresh') === 'true'));
     if (method === 'POST' && path === '/supervisor/models/refresh') return send(res, 200, models(false, true));
     if (method === 'GET' && path === '/supervisor/logs') return logs(request, res);
-    send(res, 404, { detail: `no route ${method} ${path}`, code: 'ERR_NOT_FOUND' });
+    send(res, 404, { detail: `no such endpoint: ${method} ${path}`, code: 'ERR_NOT_FOUND' });
   }
 
   async function lifecycle(action: ServerAction, wait: boolean, res: ServerResponse): Promise<void> {
     const { via, to, message } = transitions[action];
     if (!wait) {
-      state.status = { ...state.status, main_server_status: to };
-      return send(res, 202, { success: true, message: `Server ${action} requested` });
+      state.status = { ...state.status, main_server_status: to, main_server_state: to };
+      return send(res, 202, { success: true, message: `Server ${action} requested`, status: state.status });
     }
-    state.status = { ...state.status, main_server_status: via, main_server_healthy: false };
+    state.status = { ...state.status, main_server_status: via, main_server_state: via, main_server_healthy: false };
     if (held) await held;
     const running = to === 'running';
     state.status = {
       ...state.status,
       main_server_status: to,
+      main_server_state: to,
       main_server_healthy: running,
       main_server_pid: running ? (state.status.main_server_pid ?? 4000) + 1 : null,
       main_server_uptime_seconds: running ? 0 : null,
@@ -190,10 +198,14 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     }
     const { values, restart } = JSON.parse(request.body) as { values: Record<string, unknown>; restart?: boolean };
     for (const [key, value] of Object.entries(values)) {
-      if (protectedKeys.some((p) => key === p || key.startsWith(`${p}.`))) return send(res, 403, { detail: `${key} is not editable over HTTP`, code: 'ERR_KEY_NOT_EDITABLE' });
+      if (protectedKeys.some((p) => key === p || key.startsWith(`${p}.`))) {
+        return send(res, 403, { detail: `${key} is not editable over HTTP`, code: 'ERR_KEY_NOT_EDITABLE', keys: [key] });
+      }
       const check = editable[key];
-      if (!check) return send(res, 400, { detail: `unknown key ${key}`, code: 'ERR_UNKNOWN_KEY' });
-      if (!check(value)) return send(res, 400, { detail: `${key}: invalid value ${JSON.stringify(value)}`, code: 'ERR_INVALID_VALUE' });
+      if (!check) return send(res, 400, { detail: `Unknown config key ${key}`, code: 'ERR_UNKNOWN_KEY', keys: [key], editable_keys: Object.keys(editable) });
+      if (!check(value)) {
+        return send(res, 400, { detail: `Invalid value for ${key}: ${JSON.stringify(value)}`, code: 'ERR_INVALID_VALUE', key, value, expected: 'a valid value' });
+      }
     }
     state.config = { ...state.config, ...values };
     if (typeof values.default_model === 'string') state.status = { ...state.status, default_model: values.default_model };
@@ -218,9 +230,12 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
   // docs/api.md (Logs): `id:` is the byte offset after the line, data is JSON; Last-Event-ID resumes after that offset.
   function logs(request: RecordedRequest, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    checkAnswer({ method: request.method, url: request.path, status: 200, headers: { 'content-type': 'text/event-stream' }, text: '' });
     res.write(': connected\n\n');
     if (state.logMissing) {
-      res.end(`data: ${JSON.stringify({ error: 'server.log does not exist yet' })}\n\n`);
+      const data = JSON.stringify({ error: 'server.log does not exist yet' });
+      checkEvent(request.path, undefined, data);
+      res.end(`data: ${data}\n\n`);
       return;
     }
     const offsets = byteOffsets(state.logLines);
@@ -287,13 +302,22 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+// The request each answer is for, so that send() can check the answer against the document.
+const answering = new WeakMap<ServerResponse, RecordedRequest>();
+
 function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  const request = answering.get(res);
+  const url = request ? `${request.path}?${request.query.toString()}` : '/';
+  if (request) checkAnswer({ method: request.method, url, status, headers: { 'content-type': 'application/json' }, text });
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 function frame(offset: number, line: string): string {
-  return `id: ${offset}\ndata: ${JSON.stringify({ line })}\n\n`;
+  const data = JSON.stringify({ line });
+  checkEvent('/supervisor/logs', undefined, data);
+  return `id: ${offset}\ndata: ${data}\n\n`;
 }
 
 function byteOffsets(lines: string[]): number[] {

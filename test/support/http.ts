@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { checkAnswer } from './contract.js';
 
 export interface HttpAnswer {
   status: number;
@@ -8,7 +9,10 @@ export interface HttpAnswer {
   json: any;
 }
 
-/** One HTTP request with full control of headers (Host, Origin) and raw bodies; never throws on a status. */
+/**
+ * One HTTP request with full control of headers (Host, Origin) and raw bodies; never throws on a status. An answer
+ * from a `/supervisor/…` path that does not match docs/openapi.yaml rejects, naming path, status and what is wrong.
+ */
 export function request(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
@@ -25,7 +29,10 @@ export function request(
         } catch {
           // not JSON
         }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        const status = res.statusCode ?? 0;
+        const violation = checkAnswer({ method: options.method ?? 'GET', url, status, headers: res.headers, text });
+        if (violation) reject(new Error(violation));
+        else resolve({ status, headers: res.headers, text, json });
       });
     });
     req.on('error', reject);

@@ -1,4 +1,5 @@
 import { request, type IncomingMessage, type ClientRequest } from 'node:http';
+import { checkAnswer, checkEvent } from './contract.js';
 
 /** One parsed event as a browser's EventSource would see it. */
 export interface ReceivedEvent {
@@ -28,20 +29,26 @@ export interface SseClient {
   readonly request: ClientRequest;
 }
 
-/** Opens GET `url` with the given headers and resolves once the response head has arrived. */
+/**
+ * Opens GET `url` with the given headers and resolves once the response head has arrived. The answer and every event
+ * of a `/supervisor/…` stream are checked against docs/openapi.yaml (a mismatch fails the test, see contract-setup.ts).
+ */
 export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false });
     req.on('error', reject);
     req.on('response', (res) => {
-      const client = parse(req, res);
+      const client = parse(url, req, res);
       resolve(client);
     });
     req.end();
   });
 }
 
-function parse(req: ClientRequest, res: IncomingMessage): SseClient {
+function parse(url: string, req: ClientRequest, res: IncomingMessage): SseClient {
+  const stream = /^text\/event-stream\b/i.test(res.headers['content-type'] ?? '');
+  // An event stream's head is checked at once (its body is checked event by event); any other answer once it ended.
+  if (stream) checkAnswer({ method: 'GET', url, status: res.statusCode ?? 0, headers: res.headers, text: '' });
   const events: ReceivedEvent[] = [];
   const comments: string[] = [];
   let pending = '';
@@ -98,10 +105,15 @@ function parse(req: ClientRequest, res: IncomingMessage): SseClient {
         else if (name === 'event') fields.event = value;
       }
       if (fields.id !== undefined) lastEventId = fields.id;
-      if (isEvent) events.push({ id: fields.id, event: fields.event, data: fields.data.join('\n') });
+      if (isEvent) {
+        const event = { id: fields.id, event: fields.event, data: fields.data.join('\n') };
+        if (stream) checkEvent(url, event.event, event.data);
+        events.push(event);
+      }
     }
   });
   const end = (): void => {
+    if (!ended && !stream && res.complete) checkAnswer({ method: 'GET', url, status: client.status, headers: res.headers, text: client.raw });
     ended = true;
   };
   res.on('end', end);

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
+import { closedPort, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
 import { runCli } from '../../support/built-cli.js';
 import { treeSnapshot } from '../../support/service-host.js';
 
@@ -33,7 +33,11 @@ describe('built parachute-supervisor CLI', () => {
   });
 
   it('exits 1 when the supervisor answers 500, and 2 on a usage error', async () => {
-    fake.failNext('POST', '/supervisor/server/restart', 500, { detail: 'Server start failed: crashed', code: 'ERR_START_FAILED' });
+    fake.failNext('POST', '/supervisor/server/restart', 500, {
+      detail: 'Server start failed: crashed',
+      code: 'ERR_START_FAILED',
+      status: fakeStatus({ main_server_status: 'crashed', main_server_state: 'crashed.backoff', main_server_healthy: false }),
+    });
     expect((await runBuiltCli(['server', 'restart'], { SUPERVISOR_URL: fake.url })).code).toBe(1);
     expect((await runBuiltCli(['server', 'bounce'], { SUPERVISOR_URL: fake.url })).code).toBe(2);
   });

@@ -72,7 +72,7 @@ describe('client subcommands against a fake supervisor', () => {
 
   describe('server', () => {
     it('shows the states it passes through until the command is done', async () => {
-      fake.state.status = fakeStatus({ main_server_status: 'stopped', main_server_pid: null });
+      fake.state.status = fakeStatus({ main_server_status: 'stopped', main_server_state: 'stopped', main_server_pid: null });
       fake.holdCommands();
       // The command is held until the progress shows "starting"; without progress output this test would hang and fail.
       const run = await runCommand(['server', 'start'], { env, onOut: (line) => line.startsWith('  starting') && fake.releaseCommands() });
@@ -97,7 +97,11 @@ describe('client subcommands against a fake supervisor', () => {
     });
 
     it('exits 1 with the reason when the start fails (500)', async () => {
-      fake.failNext('POST', '/supervisor/server/start', 500, { detail: 'Server start failed: not healthy within 30000 ms', code: 'ERR_START_TIMEOUT' });
+      fake.failNext('POST', '/supervisor/server/start', 500, {
+        detail: 'Server start failed: not healthy within 30000 ms',
+        code: 'ERR_START_TIMEOUT',
+        status: fakeStatus({ main_server_status: 'crashed', main_server_state: 'crashed.backoff', main_server_healthy: false }),
+      });
       const run = await runCommand(['server', 'start'], { env });
       expect(run.code).toBe(1);
       expect(run.err).toContain('Server start failed: not healthy within 30000 ms');
@@ -154,7 +158,7 @@ describe('client subcommands against a fake supervisor', () => {
     });
 
     it('exits 1 when the supervisor answers 500', async () => {
-      fake.failNext('GET', '/supervisor/logs', 500, { detail: 'cannot open log', code: 'ERR_LOG_UNAVAILABLE' });
+      fake.failNext('GET', '/supervisor/logs', 500, { detail: 'internal error', code: 'ERR_INTERNAL' });
       expect((await runCommand(['logs'], { env })).code).toBe(1);
     });
   });
@@ -227,7 +231,12 @@ describe('client subcommands against a fake supervisor', () => {
       const refused = await runCommand(['config', 'set', 'port', '4000'], { env });
       expect(refused.code).toBe(1);
       expect(refused.err).toContain('port is not editable over HTTP [ERR_KEY_NOT_EDITABLE]');
-      fake.failNext('PUT', '/supervisor/config', 409, { detail: 'server not healthy on the new config; previous config restored', code: 'ERR_CONFIG_ROLLED_BACK', rolled_back: true });
+      fake.failNext('PUT', '/supervisor/config', 409, {
+        detail: 'server not healthy on the new config; previous config restored',
+        code: 'ERR_CONFIG_ROLLED_BACK',
+        rolled_back: true,
+        server_restarted: true,
+      });
       const rolledBack = await runCommand(['config', 'set', 'default_model', 'opus'], { env });
       expect(rolledBack.code).toBe(1);
       expect(rolledBack.err).toContain('previous config restored');

@@ -6,7 +6,7 @@ import {
   SupervisorUnreachableError,
   type LogEvent,
 } from '../../../src/client/supervisor-client.js';
-import { closedPort, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
+import { closedPort, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
 
 describe('SupervisorClient against a fake supervisor', () => {
   let fake: FakeSupervisor;
@@ -41,7 +41,11 @@ describe('SupervisorClient against a fake supervisor', () => {
   });
 
   it('reports a failed start as SupervisorHttpError with the detail', async () => {
-    fake.failNext('POST', '/supervisor/server/start', 500, { detail: 'Server start failed: exited with code 1', code: 'ERR_START_FAILED' });
+    fake.failNext('POST', '/supervisor/server/start', 500, {
+      detail: 'Server start failed: exited with code 1',
+      code: 'ERR_START_FAILED',
+      status: fakeStatus({ main_server_status: 'crashed', main_server_state: 'crashed.backoff', main_server_healthy: false }),
+    });
     await expect(client.startServer()).rejects.toMatchObject({ status: 500, code: 'ERR_START_FAILED', detail: 'Server start failed: exited with code 1' });
   });
 

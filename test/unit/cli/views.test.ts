@@ -43,7 +43,7 @@ describe('formatStatus', () => {
         main_server_pid: null,
         main_server_uptime_seconds: null,
         main_server_version: null,
-        last_exit: { code: null, signal: 'SIGKILL', at: 1_763_949_600_000 },
+        last_exit: { code: null, signal: 'SIGKILL', at: '2025-11-24T02:00:00.000Z' },
         last_error: 'exited 6 times in 60 s',
         next_restart_at: '2026-11-24T03:00:00.000Z',
         cpu_percent: null,
