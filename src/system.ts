@@ -63,6 +63,8 @@ export interface ConfigReaders {
   config(): ConfigRead;
   /** The last config data that parsed (what every setting is resolved from). */
   settingsData(): Record<string, unknown>;
+  /** Why config.yaml cannot be used when it has never parsed in this run (null once it has). */
+  neverLoaded(): string | null;
   serverSettings(): ServerSettings;
   supervisorSettings(): SupervisorSettings;
 }
@@ -121,18 +123,27 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
 function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReaders {
   const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
   let lastGood: Record<string, unknown> = {};
+  let loaded = false;
   const config = () => {
     const read = readConfig(configPath);
-    if (read.status !== 'invalid') lastGood = read.data;
+    if (read.status !== 'invalid') {
+      lastGood = read.data;
+      loaded = true;
+    }
     return read;
   };
   const settingsData = () => {
     config();
     return lastGood;
   };
+  const neverLoaded = () => {
+    const read = config();
+    return !loaded && read.status === 'invalid' ? read.message : null;
+  };
   return {
     config,
     settingsData,
+    neverLoaded,
     serverSettings: () => resolveServerSettings(settingsData(), where).settings,
     supervisorSettings: () => resolveSupervisorSettings(settingsData(), where).settings,
   };
@@ -153,7 +164,12 @@ function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
   return serverLifecycleMachine.provide({
     actors: {
       serverProcess: serverProcessLogic({
-        startSettings: () => ({ server: serverSettings(), logDir: supervisorSettings().logDir, configPath: options.configPath }),
+        startSettings: () => ({
+          server: serverSettings(),
+          logDir: supervisorSettings().logDir,
+          configPath: options.configPath,
+          configProblem: readers.neverLoaded(),
+        }),
         now,
         adoptPollMs: options.adoptPollMs,
       }),

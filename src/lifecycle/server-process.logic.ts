@@ -16,6 +16,8 @@ export interface StartSettings {
   server: ServerSettings;
   logDir: string;
   configPath: string;
+  /** Set when config.yaml has never parsed in this run: there are no settings the owner wrote to start with. */
+  configProblem?: string | null;
 }
 
 export interface ServerProcessDeps {
@@ -129,6 +131,10 @@ class ProcessRun {
 // Checks the port, opens server.log and spawns the server detached in its own group, its output in the log.
 async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<void> {
   const { server, logDir, configPath } = settings;
+  // Defaults would run the demo command on port 3333, which is not the server the owner configured.
+  if (settings.configProblem) {
+    return run.fail('ERR_CONFIG_INVALID', `${settings.configProblem}; fix the file, then start the server again (it has not parsed since the supervisor started, so there are no settings to start with)`);
+  }
   if (await portInUse(server.port)) {
     return run.fail('ERR_PORT_IN_USE', `port ${server.port} is already in use by another process; stop that process or change "port" in ${configPath}`);
   }

@@ -35,6 +35,21 @@ describe('a config.yaml broken by hand', () => {
     const status = await h.status();
     expect(status).toMatchObject({ config_loaded: false, main_server_status: 'stopped' });
   });
+
+  it('refuses a manual start on a file that has not parsed since the supervisor started, naming where it is broken', async () => {
+    h = await startHarness({ server: { autostart: false } });
+    const dir = h.dir;
+    await h.sup.close();
+    writeFileSync(h.configPath, `${readFileSync(h.configPath, 'utf8')}\nbroken: [unclosed\n`);
+    h = await startHarness({ dir });
+    const started = await h.post('/supervisor/server/start');
+    expect(started.status).toBe(500);
+    expect(started.json.code).toBe('ERR_CONFIG_INVALID');
+    expect(started.json.detail).toMatch(/^Server start failed: .*line \d+, column \d+.*fix the file, then start the server again/);
+    // Nothing was spawned: not the demo server of the defaults, not anything else.
+    expect(started.json.status).toMatchObject({ main_server_status: 'crashed', main_server_state: 'crashed.halted', main_server_pid: null });
+    expect(h.logLines()).toEqual([]);
+  });
 });
 
 describe('a config.yaml that the YAML library rejects only late', () => {
