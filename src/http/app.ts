@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     createLogsRouter({
       logPath: () => serverFiles(deps.system.supervisorSettings().logDir).logPath,
-      secrets: () => configuredSecrets(deps.system.settingsData(), deps.system.env),
+      // The bearer token may come from the token file rather than the environment: it is a secret all the same.
+      secrets: () => [...configuredSecrets(deps.system.settingsData(), deps.system.env), ...(deps.token ? [deps.token] : [])],
       streams: deps.streams,
     }),
   );

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,16 @@ describe('the token file of a non-loopback bind', () => {
     expect(readFileSync(tokenPath, 'utf8')).toBe(`${sup.token}\n`);
     expect(sup.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await request(`http://127.0.0.1:${sup.port}/supervisor/health`)).status).toBe(200);
+  });
+
+  it('is a secret like the configured ones: the log stream redacts it when the server prints it', async () => {
+    sup = await start();
+    const logDir = join(dir, 'logs');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(join(logDir, 'server.log'), `debug: the supervisor token is ${sup.token} (printed by mistake)\n`);
+    const answer = await request(`http://127.0.0.1:${sup.port}/supervisor/logs?lines=5&follow=false`);
+    expect(answer.text).toContain('(printed by mistake)');
+    expect(answer.text).not.toContain(String(sup.token).slice(0, 12));
   });
 
   it('is not created when the bind fails, and the failed start leaves nothing behind', async () => {
