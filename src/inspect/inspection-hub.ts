@@ -16,6 +16,9 @@ interface ActorLike {
 /** Turns XState inspection events of the named system actors into JSON-safe, redacted records for subscribers. */
 export class InspectionHub {
   private readonly latest = new Map<string, Extract<InspectionRecord, { kind: 'snapshot' }>>();
+  // What each latest record was made from: an event that changes nothing (a cache hit) leaves the same context object,
+  // and its record is reused instead of copying and redacting the whole context again on every request.
+  private readonly madeFrom = new Map<string, { context: unknown; value: unknown; status: unknown }>();
   private readonly listeners = new Set<Listener>();
 
   constructor(
@@ -31,14 +34,25 @@ export class InspectionHub {
     if (!actor) return;
     if (event.type === '@xstate.snapshot') {
       const snapshot = event.snapshot as { value?: unknown; status?: string; context?: unknown };
-      const record = {
-        kind: 'snapshot' as const,
-        actor,
-        value: jsonSafe(snapshot.value) ?? null,
-        status: snapshot.status ?? 'active',
-        context: this.redact(jsonSafe(snapshot.context) ?? null),
-        at: this.now(),
-      };
+      const previous = this.latest.get(actor);
+      const source = this.madeFrom.get(actor);
+      const unchanged =
+        previous !== undefined &&
+        source !== undefined &&
+        source.context === snapshot.context &&
+        source.status === snapshot.status &&
+        (source.value === snapshot.value || JSON.stringify(source.value) === JSON.stringify(snapshot.value));
+      const record = unchanged
+        ? { ...previous, at: this.now() }
+        : {
+            kind: 'snapshot' as const,
+            actor,
+            value: jsonSafe(snapshot.value) ?? null,
+            status: snapshot.status ?? 'active',
+            context: this.redact(jsonSafe(snapshot.context) ?? null),
+            at: this.now(),
+          };
+      this.madeFrom.set(actor, { context: snapshot.context, value: snapshot.value, status: snapshot.status });
       this.latest.set(actor, record);
       this.emit(record);
     } else if (event.type === '@xstate.event') {

@@ -39,6 +39,25 @@ describe('inspection hub', () => {
     root.stop();
   });
 
+  it('copies and redacts a context once: a snapshot that changed nothing (a cache hit) reuses the record', () => {
+    let redactions = 0;
+    const hub = new InspectionHub(['server'], (v) => {
+      redactions += 1;
+      return v;
+    }, () => 7);
+    const root = system(hub);
+    const server = root.system.get('server');
+    const before = redactions;
+    // Events the lifecycle ignores while stopped leave its context as it was.
+    for (let i = 0; i < 10; i += 1) server.send({ type: 'health.ok', at: i });
+    expect(redactions).toBe(before);
+    expect(hub.snapshots()[0]).toMatchObject({ actor: 'server', value: 'stopped', at: 7 });
+    server.send({ type: 'server.start' });
+    expect(redactions).toBe(before + 1);
+    expect(hub.snapshots()[0]).toMatchObject({ value: 'starting' });
+    root.stop();
+  });
+
   it('passes every context through the redactor', () => {
     const hub = new InspectionHub(['server'], () => '[REDACTED-ALL]');
     system(hub);
