@@ -12,7 +12,7 @@ import {
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
-import { createFetchModelsLogic } from './models/fetch-models.logic.js';
+import { createFetchModelsLogic, createRetrieveModelLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
 import { configApplyMachine } from '../machines/config-apply.machine.js';
@@ -187,9 +187,10 @@ function bootAction(readers: ConfigReaders, adoption: AdoptionVerdict): BootActi
   return autostart ? { type: 'start' } : { type: 'none' };
 }
 
-// The model cache with its one effect: listing models from the Anthropic API with the credential in effect.
+// The model cache with its two effects: listing models, and asking about one, with the credential in effect.
 function provideModelCache(modelsConfig: ModelsConfig) {
+  const deps = { credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl };
   return modelCacheMachine.provide({
-    actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
+    actors: { fetchModels: createFetchModelsLogic(deps), retrieveModel: createRetrieveModelLogic(deps) },
   });
 }

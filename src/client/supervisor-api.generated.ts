@@ -98,10 +98,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The Claude models, latest per family or all.
+         * The Claude models, latest active per family or all, with what is known of the current model.
          * @description Cached per credential for `supervisor.models_ttl_ms`; concurrent requests share one upstream call. When the
          *     upstream fails the cached list is served with `is_stale: true` and `error`; with nothing cached, a built-in
-         *     list with `source: "fallback"`. Upstream failures are never an error status here.
+         *     list with `source: "fallback"`. Upstream failures are never an error status here. Retired models are never
+         *     listed. When the list does not hold `default_model` (a retired model, an alias, an unknown id), the Models
+         *     API is asked about it (`GET /v1/models/{id}`, cached like the list; a 404 for 60 s).
          */
         get: operations["getModels"];
         put?: never;
@@ -517,16 +519,55 @@ export interface components {
             server_restarted: boolean;
             config: components["schemas"]["RedactedConfig"];
         };
+        /**
+         * @description The lifecycle stage the Models API gives: `active`, `deprecated` (still callable, headed for retirement), `retired` (requests naming it fail).
+         * @enum {string}
+         */
+        ModelLifecycle: "active" | "deprecated" | "retired";
         ModelInfo: {
             /** @example claude-sonnet-4-5-20250929 */
             id: string;
             display_name: string;
             /** Format: date-time */
             created_at: string;
-            /** @description Parsed from the id for every naming scheme (`opus`, `sonnet`, `haiku`, and families nobody knows yet). */
+            /**
+             * @description The Models API's model line (`opus`, `sonnet`, `haiku`, `fable`, `mythos`, …); null when the model has none or the API does not say.
+             * @example sonnet
+             */
+            line: string | null;
+            /** @description `line` when set, else parsed from the id for every naming scheme (`opus`, `sonnet`, `haiku`, and families nobody knows yet). */
             family: string;
-            /** @description The newest `created_at` in its family. */
+            /** @description Null when unknown (an older API answer, the built-in list). Never `retired` in a list. */
+            lifecycle: components["schemas"]["ModelLifecycle"] | null;
+            /** @description RFC 3339, as the API gives it. */
+            deprecated_at: string | null;
+            /** @description RFC 3339, as the API gives it: the scheduled retirement (a past date on a deprecated model means overdue). */
+            retires_at: string | null;
+            /** @description The context window. */
+            max_input_tokens: number | null;
+            /** @description The largest `max_tokens` a request may ask for. */
+            max_tokens: number | null;
+            /** @description The API's capabilities object (thinking, effort levels, image and PDF input, structured outputs, server tools, …), copied JSON-safe and bounded (6 levels, 64 keys or items per level, 1000 values, strings cut at 200 characters); null when the API gives none. */
+            capabilities: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The newest `created_at` among the active models of its family (a model of unknown lifecycle counts as active). */
             is_latest: boolean;
+            /** @description The model `default_model` names or resolves to. */
+            is_current: boolean;
+        };
+        /** @description What is known of `default_model`. */
+        CurrentModelInfo: {
+            /** @description `default_model` as configured. */
+            id: string;
+            /** @description The model it names or resolves to (`opus|sonnet|haiku`: the latest active model of that family; an alias: what the API resolves it to); null when not known. */
+            resolved_id: string | null;
+            display_name: string | null;
+            /** @description `unknown`: the Models API does not know the id (404). Null: it could not be told (not asked yet, no answer, the built-in list, an older API). */
+            lifecycle: components["schemas"]["ModelLifecycle"] | "unknown" | null;
+            retires_at: string | null;
+            /** @description The latest active model id of the same family, when the current one is deprecated, retired or unknown; else null. */
+            replacement: string | null;
         };
         /**
          * @description Where the list came from: a fetch during this request, the cache, or the built-in list.
@@ -539,6 +580,15 @@ export interface components {
             show_all: boolean;
             /** @description `default_model` from config.yaml. */
             current_model: string | null;
+            /** @description Null when no `default_model` is set. */
+            current_model_info: components["schemas"]["CurrentModelInfo"] | null;
+            /**
+             * @description Plain sentences for the user (the current model deprecated, retired or unknown and what replaces it; a list that cannot tell lifecycles); empty when there is nothing to say.
+             * @example [
+             *       "claude-sonnet-4-5-20250929 is deprecated and retires on 2026-09-29; Claude Sonnet 5.5 (claude-sonnet-5-5) replaces it"
+             *     ]
+             */
+            warnings: string[];
             /** Format: date-time */
             cached_at: string | null;
             is_stale: boolean;
@@ -1010,7 +1060,7 @@ export interface operations {
     getModels: {
         parameters: {
             query?: {
-                /** @description `true`: every model, grouped by family, newest first; `false`: the latest per family. */
+                /** @description `true`: every model but the retired, grouped by family, newest first; `false`: the latest active per family, plus the current model. */
                 show_all?: boolean;
                 /** @description `true`: ask the Models API now instead of using a fresh cache. */
                 refresh?: boolean;

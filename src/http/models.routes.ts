@@ -40,14 +40,15 @@ export function createModelsRouter(deps: ModelsRouterDeps): Router {
     const requestedAt = now();
     const credentialId = deps.credentialId();
     const ttlMs = deps.ttlMs();
-    const { cache, fetching } = await deps.requestModels({ refresh: forceRefresh || query.refresh, credentialId, ttlMs, at: requestedAt });
+    const currentModel = deps.currentModel();
+    const { cache, fetching } = await deps.requestModels({ refresh: forceRefresh || query.refresh, credentialId, ttlMs, at: requestedAt, currentModel });
     res.json(
       modelsView({
         cache,
         fetching,
         credentialId,
         showAll: query.showAll,
-        currentModel: deps.currentModel(),
+        currentModel,
         ttlMs,
         requestedAt,
         now: now(),

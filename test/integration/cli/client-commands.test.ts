@@ -164,13 +164,22 @@ describe('client subcommands against a fake supervisor', () => {
   });
 
   describe('models', () => {
-    it('lists the latest per family, marking the current model', async () => {
+    it('lists the latest per family and the current model, with lifecycle, retirement date and context window', async () => {
       const run = await runCommand(['models'], { env });
       expect(run.code).toBe(0);
       expect(run.lines[0]).toMatch(/^opus\n {2}claude-opus-4-6 /);
-      expect(run.out).toMatch(/^\* claude-sonnet-4-5-20250929 +Claude Sonnet 4\.5 +2025-09-29$/m);
+      expect(run.out).toMatch(/^\* claude-sonnet-4-5-20250929 +Claude Sonnet 4\.5 +2025-09-29 +1M context +deprecated, retires 2027-02-05$/m);
+      expect(run.out).toMatch(/^ {2}claude-haiku-4-5-20251001 +Claude Haiku 4\.5 +2025-10-01 +200k context +active$/m);
       expect(run.out).not.toContain('claude-opus-4-5-20251101');
+      expect(run.out).toContain('warning: claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it');
       expect(fake.requests[0]?.query.toString()).toBe('show_all=false&refresh=false');
+    });
+
+    it('--all groups every version by line', async () => {
+      const run = await runCommand(['models', '--all'], { env });
+      const headings = run.out.split('\n').filter((line) => /^[a-z]+$/.test(line));
+      expect(headings).toEqual(['opus', 'sonnet', 'haiku']);
+      expect(run.out).toMatch(/^sonnet\n {2}claude-sonnet-5 .*active, latest\n\* claude-sonnet-4-5-20250929 /m);
     });
 
     it('lists every version with --all and refreshes with --refresh', async () => {

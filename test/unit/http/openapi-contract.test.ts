@@ -37,11 +37,11 @@ describe('the contract check', () => {
   it('passes what the views render', () => {
     expect(contract.check(answer('GET', '/supervisor/status', 200, status()))).toBeNull();
     const models = modelsView({
-      cache: { credentialId: null, models: null, cachedAt: null, lastError: null },
+      cache: { credentialId: null, models: null, cachedAt: null, lastError: null, lookups: [] },
       fetching: false,
       credentialId: null,
       showAll: true,
-      currentModel: null,
+      currentModel: 'claude-3-7-sonnet-20250219',
       ttlMs: 1,
       requestedAt: 0,
       now: 0,
