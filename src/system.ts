@@ -20,7 +20,7 @@ import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
 import { createActorDoor, type ActorDoor } from './actors/actor-door.js';
 import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
-import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
+import { applyTimeoutMs, modelCheckWaitMs, modelsWaitMs } from './actors/actor-requests.js';
 import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { policyOf } from './lifecycle/lifecycle-policy.js';
@@ -38,6 +38,8 @@ export interface SystemOptions {
   readinessIntervalMs?: number;
   /** Poll interval for an adopted server's pid. */
   adoptPollMs?: number;
+  /** Longest a config change waits for the Models API to judge its default_model (tests shorten it). */
+  modelCheckWaitMs?: number;
 }
 
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
@@ -104,6 +106,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     commandTimeouts: serverSettings,
     applyTimeoutMs: () => applyTimeoutMs(serverSettings()),
     modelsWaitMs,
+    modelCheckWaitMs: options.modelCheckWaitMs ?? modelCheckWaitMs,
   });
 
   return {

@@ -69,6 +69,15 @@ export interface ModelsRequest {
   currentModel?: string | null;
 }
 
+/** A question about one model id (`GET /v1/models/{id}` unless the cache can answer). */
+export interface ModelLookupRequest {
+  credentialId: string | null;
+  /** The model id (without a context-window suffix). */
+  modelId: string;
+  ttlMs: number;
+  at: number;
+}
+
 /** What the cache holds once the request is answered, and whether a fetch is still under way. */
 export interface ModelsAnswer {
   cache: ModelCacheContext;
@@ -78,6 +87,11 @@ export interface ModelsAnswer {
 /** Longest a models request waits for an upstream fetch: a little over the fetch's own timeout. */
 export const modelsWaitMs = anthropicClientDefaults.timeoutMs + 2_000;
 
+/**
+ * Longest a config change waits to learn whether a `default_model` is retired or unknown. Past it, only the pattern
+ * applies (an edit never hangs on a dead upstream); the lookup goes on and its answer is cached for the next one.
+ */
+export const modelCheckWaitMs = 5_000;
 
 /**
  * Sends `models.request` (or `models.refresh`) to the model cache. A request that started or joined a fetch waits
@@ -99,6 +113,25 @@ export async function requestModels(models: ModelsRef, request: ModelsRequest, w
     models.send({ type: 'models.lookup', credentialId, modelId: target, ttlMs, at });
     snapshot = await settled(models, Math.max(0, waitMs - (Date.now() - started)), (s) => !lookupPending(s, credentialId, target));
   }
+  return { cache: snapshot.context, fetching: snapshot.matches('fetching') };
+}
+
+/**
+ * Asks the model cache what it knows of one id for a config change: the list (fetched if none is cached) and, unless
+ * the cached list already holds the id, `GET /v1/models/{id}`. Waits at most `waitMs` for both, then answers with
+ * whatever the cache holds. Throws ERR_SHUTTING_DOWN when the cache is not running.
+ */
+export async function lookupModel(models: ModelsRef, request: ModelLookupRequest, waitMs: number): Promise<ModelsAnswer> {
+  assertRunning(models);
+  const { credentialId, modelId, ttlMs, at } = request;
+  models.send({ type: 'models.request', credentialId, ttlMs, at });
+  const listsIt = (s: ModelsSnapshot) =>
+    s.context.credentialId === credentialId && (s.context.models ?? []).some((model) => model.id === modelId);
+  const now = models.getSnapshot();
+  if (!now.matches('fetching') && listsIt(now)) return { cache: now.context, fetching: false };
+  models.send({ type: 'models.lookup', credentialId, modelId, ttlMs, at });
+  // Done once the list is in and either holds the id or the lookup has answered (the list names the replacement).
+  const snapshot = await settled(models, waitMs, (s) => !s.matches('fetching') && (listsIt(s) || !lookupPending(s, credentialId, modelId)));
   return { cache: snapshot.context, fetching: snapshot.matches('fetching') };
 }
 

@@ -2,8 +2,11 @@ import { formatBytes } from '../client/format.js';
 // Pure text views of the supervisor's answers for the terminal.
 import type { CurrentModelInfo, ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
 
-/** `status`: the readable summary (state, uptime, pid, restarts, last exit, model, ...). */
-export function formatStatus(status: SupervisorStatus, url: string): string {
+/**
+ * `status`: the readable summary (state, uptime, pid, restarts, last exit, model, ...). `modelInfo` is what is known
+ * of the model, when the caller learnt more than status holds (status carries only what the model cache has).
+ */
+export function formatStatus(status: SupervisorStatus, url: string, modelInfo: CurrentModelInfo | null = status.default_model_info ?? null): string {
   const server = status.main_server_status;
   const health = server === 'running' ? (status.main_server_healthy ? ', healthy' : ', not healthy') : '';
   const rows: [string, string][] = [
@@ -20,7 +23,7 @@ export function formatStatus(status: SupervisorStatus, url: string): string {
   if (status.next_restart_at !== null && status.next_restart_at !== undefined) rows.push(['next restart', formatTimestamp(status.next_restart_at)]);
   if (status.cpu_percent !== null && status.cpu_percent !== undefined) rows.push(['cpu', `${round(status.cpu_percent, 1)}%`]);
   if (status.memory_bytes !== null && status.memory_bytes !== undefined) rows.push(['memory', formatBytes(status.memory_bytes)]);
-  rows.push(['model', status.default_model ?? '-']);
+  rows.push(['model', status.default_model === null ? '-' : formatModelInfo(status.default_model, modelInfo)]);
   rows.push(['config', status.config_loaded ? 'loaded' : 'not loaded']);
   return table(rows);
 }

@@ -327,7 +327,7 @@ export interface components {
          * @description Every error code; each maps to one HTTP status (src/errors.ts), except that lifecycle failures of a server command are always 500.
          * @enum {string}
          */
-        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
+        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
         /** @description The body of every error answer without further fields; responses narrow `code` to what they can carry. */
         Error: {
             /** @description What was wrong, for people. */
@@ -395,6 +395,19 @@ export interface components {
                 value: unknown;
                 expected: string;
             }[];
+        };
+        /** @description `default_model` names a retired model (`ERR_MODEL_RETIRED`) or one the Anthropic API does not know (`ERR_MODEL_UNKNOWN`); nothing was written. */
+        ModelRefusedError: {
+            /** @example claude-3-7-sonnet-20250219 is retired, so the main server could not use it; use Claude Sonnet 5.5 (claude-sonnet-5-5) instead; nothing was written */
+            detail: string;
+            /** @enum {unknown} */
+            code: "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN";
+            /** @constant */
+            key: "default_model";
+            /** @description The model as sent. */
+            value: string;
+            /** @description The latest active model of the same family, when one is known. */
+            replacement: string | null;
         };
         ConfigRolledBackError: {
             /** @example Server did not come back healthy on the new config: exited with code 1; previous config restored */
@@ -469,6 +482,12 @@ export interface components {
             memory_bytes: number | null;
             /** @description From config.yaml. */
             default_model: string | null;
+            /**
+             * @description What the model cache already holds about `default_model` (as `current_model_info` of `GET
+             *     /supervisor/models`); status never asks the Models API, so `lifecycle` is null until something has (the
+             *     Settings page, `models`). Null when no `default_model` is set.
+             */
+            default_model_info: components["schemas"]["CurrentModelInfo"] | null;
         };
         ServerCommandDone: {
             /** @constant */
@@ -990,14 +1009,17 @@ export interface operations {
             };
             /**
              * @description The body is not `{"values": {…}, "restart": bool}` (`ERR_BAD_REQUEST`, `ERR_INVALID_JSON`), a key is
-             *     unknown (`ERR_UNKNOWN_KEY`), or a value has the wrong type (`ERR_INVALID_VALUE`).
+             *     unknown (`ERR_UNKNOWN_KEY`), a value has the wrong type (`ERR_INVALID_VALUE`), or `default_model` names a
+             *     model the supervisor knows to be retired (`ERR_MODEL_RETIRED`) or one the Anthropic API does not know
+             *     (`ERR_MODEL_UNKNOWN`). The model check waits at most 5 s for the Models API; when it cannot be asked (no
+             *     credential, offline, too slow) only the pattern applies. `opus`, `sonnet` and `haiku` always pass.
              */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RequestError"] | components["schemas"]["UnknownKeyError"] | components["schemas"]["InvalidConfigValueError"];
+                    "application/json": components["schemas"]["RequestError"] | components["schemas"]["UnknownKeyError"] | components["schemas"]["InvalidConfigValueError"] | components["schemas"]["ModelRefusedError"];
                 };
             };
             401: components["responses"]["Unauthorized"];

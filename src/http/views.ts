@@ -1,6 +1,7 @@
 import type { ServerView } from '../actors/actor-refs.js';
 import { statePath, topState } from '../actors/state-value.js';
 import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
+import type { CurrentModelInfo } from '../models/current-model.js';
 
 /** Everything the status view is computed from; the route gathers it without waiting on anything. */
 export interface StatusInput {
@@ -10,6 +11,8 @@ export interface StatusInput {
   server: ServerView;
   configLoaded: boolean;
   defaultModel: string | null;
+  /** What the model cache already knows of `defaultModel` (never fetched for status). */
+  defaultModelInfo: CurrentModelInfo | null;
   metrics: ProcessMetrics | null;
 }
 
@@ -41,6 +44,7 @@ export function statusView(input: StatusInput) {
     cpu_percent: input.metrics?.cpuPercent ?? null,
     memory_bytes: input.metrics?.memoryBytes ?? null,
     default_model: input.defaultModel,
+    default_model_info: input.defaultModelInfo,
   };
 }
 

@@ -32,6 +32,8 @@ export interface FakeState {
   /** `current_model_info` of the models answer (null: nothing known of the current model). */
   modelInfo: CurrentModelInfo | null;
   modelsWarnings: string[];
+  /** The models route never answers (a supervisor stuck on a slow Models API). */
+  modelsHang: boolean;
   logLines: string[];
   /** Answer the log stream with one `{"error"}` event, as when server.log does not exist. */
   logMissing: boolean;
@@ -78,6 +80,7 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
     default_model: 'claude-sonnet-4-5-20250929',
+    default_model_info: fakeModelInfo(),
     ...overrides,
   };
 }
@@ -152,6 +155,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     modelsError: null,
     modelInfo: fakeModelInfo(),
     modelsWarnings: ['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it'],
+    modelsHang: false,
     logLines: ['server listening on 3333', 'GET /api/health 200'],
     logMissing: false,
   };
@@ -201,6 +205,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     if (method === 'POST' && command) return lifecycle(command, query.get('wait') !== 'false', res);
     if (method === 'GET' && path === '/supervisor/config') return send(res, 200, { config: state.config });
     if (method === 'PUT' && path === '/supervisor/config') return putConfig(request, res);
+    if (method === 'GET' && path === '/supervisor/models' && state.modelsHang) return;
     if (method === 'GET' && path === '/supervisor/models') return send(res, 200, models(query.get('show_all') === 'true', query.get('refresh') === 'true'));
     if (method === 'POST' && path === '/supervisor/models/refresh') return send(res, 200, models(false, true));
     if (method === 'GET' && path === '/supervisor/logs') return logs(request, res);

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   dir?: string;
   /** How often server.log's size is checked for rotation (the supervisor's default is 2 s). */
   rotationIntervalMs?: number;
+  /** Longest a config change waits for the Models API (the supervisor's default is 5 s). */
+  modelCheckWaitMs?: number;
 }
 
 /** A real supervisor on port 0 supervising a real fixture process, in a temp folder of its own. */
@@ -91,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     routers: options.routers,
     onClose: options.onClose,
     rotationIntervalMs: options.rotationIntervalMs,
+    modelCheckWaitMs: options.modelCheckWaitMs,
   });
   const url = sup.url;
   const h: Harness = {

@@ -63,6 +63,11 @@ describe('formatStatus', () => {
     expect(text).not.toMatch(/^(cpu|memory|version):/m);
   });
 
+  it('says when the model is deprecated and what replaces it, from status or from what the caller learnt', () => {
+    expect(formatStatus(fakeStatus(), 'u')).toMatch(/^model: +claude-sonnet-4-5-20250929 \(deprecated, retires 2027-02-05; claude-sonnet-5 replaces it\)$/m);
+    const retired = fakeModelInfo({ lifecycle: 'retired' });
+    expect(formatStatus(fakeStatus({ default_model_info: null }), 'u', retired)).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);
+  });
 });
 
 describe('formatModels', () => {

@@ -36,6 +36,7 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     cpu_percent: null,
     memory_bytes: null,
     default_model: 'claude-sonnet-4-5-20250929',
+    default_model_info: null,
     ...overrides,
   };
 }
