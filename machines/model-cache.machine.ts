@@ -82,7 +82,10 @@ type LookupFailed = { actorId: string; error: unknown };
 
 const defaults = { ttlMs: 3_600_000, errorBackoffMs: 30_000, notFoundTtlMs: 60_000, maxLookups: 32 };
 
-/** The model-list cache (docs/api.md, Models): one upstream fetch at a time, fresh for a TTL, stale-but-served on failure. */
+/**
+ * The Models API cache (docs/api.md, Models): the list (one upstream fetch at a time, fresh for a TTL, stale-but-served
+ * on failure) and, beside it, lookups of single ids the list does not hold (machines/model-lookups.ts).
+ */
 export const modelCacheMachine = setup({
   types: {
     context: {} as ModelCacheContext,
@@ -141,7 +144,7 @@ export const modelCacheMachine = setup({
   },
 }).createMachine({
   id: 'modelCache',
-  description: 'Caches the Anthropic model list per credential; every HTTP request for models goes through here.',
+  description: 'Caches the Anthropic model list per credential, and lookups of single ids; every HTTP request for models goes through here.',
   context: ({ input }) => ({
     ttlMs: input.ttlMs ?? defaults.ttlMs,
     errorBackoffMs: input.errorBackoffMs ?? defaults.errorBackoffMs,
