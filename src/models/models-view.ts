@@ -61,6 +61,32 @@ export function modelsView(input: ModelsViewInput): ModelsResponse {
   });
 }
 
+/**
+ * The models answer as JSON bytes, rendered once per cache state and request facts, so a cache hit sends the bytes
+ * it sent before (the answer, with every model's capabilities, is several KB). Keyed by the cache context object (a
+ * new one after every change) and everything else the view reads; the only words that depend on the clock (a
+ * deprecated model "retires on" or "was due to retire on" a date) make a body live at most a minute.
+ */
+export function createModelsBodyCache(): (input: ModelsViewInput) => Buffer {
+  const rendered = new WeakMap<object, Map<string, Buffer>>();
+  return (input) => {
+    const { cache } = input;
+    const ours = cache.credentialId === input.credentialId && cache.models !== null && cache.cachedAt !== null;
+    const source = ours && cache.cachedAt !== null && cache.cachedAt >= input.requestedAt ? 'anthropic' : '';
+    const expired = ours && cache.cachedAt !== null && input.now - cache.cachedAt >= input.ttlMs;
+    const key = JSON.stringify([input.credentialId, input.showAll, input.currentModel, input.fetching, source, expired, input.ttlMs, Math.floor(input.now / 60_000)]);
+    let bodies = rendered.get(cache);
+    if (!bodies) rendered.set(cache, (bodies = new Map()));
+    const hit = bodies.get(key);
+    if (hit) return hit;
+    const body = Buffer.from(JSON.stringify(modelsView(input)));
+    // A handful of variants per cache state (views, current models); more means the clock moved on.
+    if (bodies.size >= 16) bodies.clear();
+    bodies.set(key, body);
+    return body;
+  };
+}
+
 /** What the cache knows of the current model, without asking anyone (status uses it: it never waits on upstream). */
 export function cachedModelInfo(
   cache: Pick<ModelCacheContext, 'credentialId' | 'models' | 'lookups'>,

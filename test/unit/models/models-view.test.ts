@@ -1,7 +1,7 @@
 import type { CachedModel, ModelLookup } from '../../../machines/model-cache.machine.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
 import { buildCatalogue, toCachedModel } from '../../../src/models/model-catalogue.js';
-import { cachedModelInfo, modelsView, type ModelsViewInput } from '../../../src/models/models-view.js';
+import { cachedModelInfo, createModelsBodyCache, modelsView, type ModelsViewInput } from '../../../src/models/models-view.js';
 import { knownModels, realModels } from '../../support/real-models.js';
 
 const catalogue: CachedModel[] = buildCatalogue(realModels);
@@ -123,6 +123,39 @@ describe('modelsView', () => {
     const view = modelsView(input({ credentialId: 'cred_b', fetching: true }, { lastError: { code: 'ERR_MODELS_FETCH', reason: 'x', message: 'old key error', at: t0 } }));
     expect(view.source).toBe('fallback');
     expect(view.error).toMatch(/has not answered yet/);
+  });
+});
+
+describe('createModelsBodyCache', () => {
+  it('renders the view as JSON bytes, once per cache state and request facts', () => {
+    const render = createModelsBodyCache();
+    const base = input();
+    const first = render(base);
+    expect(JSON.parse(first.toString('utf8'))).toEqual(modelsView(base));
+    expect(render({ ...base, requestedAt: base.requestedAt + 5, now: base.now + 5 })).toBe(first);
+  });
+
+  it('renders again when anything the view reads changes', () => {
+    const render = createModelsBodyCache();
+    const base = input();
+    const first = render(base);
+    const variants: Partial<ModelsViewInput>[] = [
+      { showAll: true },
+      { currentModel: 'claude-opus-5' },
+      { credentialId: 'cred_b' },
+      { fetching: true },
+      { requestedAt: t0 - 1 },
+      { now: t0 + 3_600_000 },
+      { ttlMs: 10 },
+      { now: base.now + 60_000 },
+      { cache: { ...base.cache } },
+    ];
+    for (const variant of variants) {
+      const changed = { ...base, ...variant };
+      const body = render(changed);
+      expect(body).not.toBe(first);
+      expect(JSON.parse(body.toString('utf8'))).toEqual(modelsView(changed));
+    }
   });
 });
 
