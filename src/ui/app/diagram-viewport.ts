@@ -98,7 +98,12 @@ export function createViewport(
   svg.addEventListener('pointerdown', (event) => {
     if (event.button !== 0) return;
     pointers.set(event.pointerId, point(event));
-    svg.setPointerCapture(event.pointerId);
+    try {
+      // Keeps the drag when the pointer leaves the diagram; a pointer the browser does not track cannot be captured.
+      svg.setPointerCapture(event.pointerId);
+    } catch {
+      // The drag still works while the pointer stays over the diagram.
+    }
     svg.classList.add('is-panning');
     if (pointers.size === 2) {
       const [a, b] = [...pointers.values()] as [{ x: number; y: number }, { x: number; y: number }];

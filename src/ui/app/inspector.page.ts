@@ -201,7 +201,7 @@ function entryElement(entry: TimelineEntry): HTMLLIElement {
   if (entry.kind === 'started') {
     return h(
       'li',
-      { class: 'entry entry--started', 'data-seq': entry.seq, 'data-replayed': entry.replayed },
+      { class: 'entry entry--started', 'data-seq': entry.seq, 'data-replayed': String(entry.replayed) },
       h('time', { datetime: new Date(entry.at).toISOString(), class: 'entry-time' }, formatLocalTime(entry.at)),
       h('span', { class: 'entry-title' }, `Supervisor started (pid ${String(entry.payload['pid'])}, v${String(entry.payload['version'])})`),
     );
@@ -217,7 +217,7 @@ function entryElement(entry: TimelineEntry): HTMLLIElement {
       class: `entry entry--${entry.kind}${entry.error ? ' entry--error' : ''}`,
       'data-seq': entry.seq,
       'data-actor': entry.actor,
-      'data-replayed': entry.replayed,
+      'data-replayed': String(entry.replayed),
     },
     h('time', { datetime: new Date(entry.at).toISOString(), class: 'entry-time' }, formatLocalTime(entry.at)),
     h('span', { class: 'actor-chip', 'data-actor': entry.actor }, entry.actor),
