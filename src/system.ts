@@ -12,6 +12,7 @@ import {
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
+import { InspectionReplay, inspectionReplayPath } from './inspect/inspection-replay.js';
 import { createFetchModelsLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
@@ -27,6 +28,7 @@ import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverProcessLogic } from './lifecycle/server-process.logic.js';
 import { serverFiles } from './logs/server-files.js';
+import { supervisorVersion } from './version.js';
 
 export interface SystemOptions {
   configPath: string;
@@ -52,6 +54,8 @@ export interface SupervisorSystem extends ConfigReaders {
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
+  /** The recent past of the inspection stream, kept across supervisor restarts in `<log_dir>/inspect.jsonl`. */
+  inspectionReplay: InspectionReplay;
   /** What the model cache reads from env and config. */
   modelsConfig: ModelsConfig;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
@@ -83,7 +87,12 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
 
-  const inspection = new InspectionHub(inspectedActors, redactValue);
+  const inspectionReplay = new InspectionReplay({
+    path: inspectionReplayPath(supervisorSettings().logDir),
+    warn: (message) => process.stderr.write(`${message}\n`),
+  });
+  const inspection = new InspectionHub(inspectedActors, redactValue, Date.now, inspectionReplay);
+  inspection.runStarted(process.pid, supervisorVersion);
   const root = createActor(
     supervisorMachine.provide({
       actors: {
@@ -114,8 +123,13 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     env,
     adoption,
     inspection,
+    inspectionReplay,
     modelsConfig,
-    shutdown: (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => actors.shutdown(timeoutMs),
+    shutdown: async (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => {
+      await actors.shutdown(timeoutMs);
+      // The last records (stopping, stopped) reach the file before the process exits.
+      await inspectionReplay.flush();
+    },
   };
 }
 

@@ -165,8 +165,12 @@ export interface paths {
         };
         /**
          * The actor system as server-sent events.
-         * @description On connect one `snapshot` event per actor, then `event` and `snapshot` events as they happen. Contexts and
-         *     event payloads are JSON-safe and redacted. A `: ping` comment comes every 15 s.
+         * @description On connect, first the recent past: the last 200 records that changed something, oldest first, each with its
+         *     original `at` and `replayed: true` (kept across supervisor restarts in `<log_dir>/inspect.jsonl`; a `started`
+         *     record marks where a supervisor run began). Then one `snapshot` event per actor as it is now, then `event` and
+         *     `snapshot` events as they happen: each event an actor processed, followed by the snapshot it led to. An event
+         *     that changes neither the state value, the status nor the context (a `health.ok` while running) is not sent.
+         *     Contexts and event payloads are JSON-safe and redacted. A `: ping` comment comes every 15 s.
          */
         get: operations["streamInspection"];
         put?: never;
@@ -572,6 +576,11 @@ export interface components {
             context: unknown;
             /** @description Milliseconds since the epoch. */
             at: number;
+            /**
+             * @description Sent as part of the recent past on connect (absent on live records).
+             * @constant
+             */
+            replayed?: true;
         };
         /** @description The `data` of an `event` event. */
         InspectionEvent: {
@@ -583,6 +592,22 @@ export interface components {
             source: components["schemas"]["ActorName"] | null;
             /** @description Milliseconds since the epoch. */
             at: number;
+            /**
+             * @description Sent as part of the recent past on connect (absent on live records).
+             * @constant
+             */
+            replayed?: true;
+        };
+        /** @description The `data` of a `started` event, a marker in the recent past where a supervisor run began. */
+        InspectionStarted: {
+            /** @description The supervisor's process id in that run. */
+            pid: number;
+            /** @description The supervisor's version in that run. */
+            version: string;
+            /** @description Milliseconds since the epoch. */
+            at: number;
+            /** @constant */
+            replayed: true;
         };
         Machines: {
             machines: {
