@@ -15,6 +15,7 @@ function system(hub: InspectionHub) {
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   return createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
     systemId: 'supervisor',
