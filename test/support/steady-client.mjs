@@ -14,6 +14,8 @@ import { performance } from 'node:perf_hooks';
  * @property {number} reset
  * @property {number} other
  * @property {number} maxLatencyMs the slowest request of the window, however it ended
+ * @property {number} outageMs the longest time a client was without an answer because requests failed: from the send
+ *   of the first failed request of a run of failures until the next request that succeeded was answered (0: none failed)
  * @property {Record<string, number>} errors count per error code or status
  */
 
@@ -33,22 +35,30 @@ const resetCodes = new Set(['ECONNRESET', 'EPIPE']);
  */
 export function steadyClient({ port, host = '127.0.0.1', path = '/', intervalMs = 5, timeoutMs = 10_000 }) {
   /** @type {SteadySummary} */
-  const totals = { sent: 0, ok: 0, refused: 0, reset: 0, other: 0, maxLatencyMs: 0, errors: {} };
+  const totals = { sent: 0, ok: 0, refused: 0, reset: 0, other: 0, maxLatencyMs: 0, outageMs: 0, errors: {} };
   /** @type {Set<Promise<void>>} */
   const underWay = new Set();
+  // When each request was sent and ended, in the order sent (a window is a few seconds: hundreds of entries).
+  /** @type {{ sent: number, ended: number, ok: boolean }[]} */
+  const requests = [];
   const count = (/** @type {string} */ key) => (totals.errors[key] = (totals.errors[key] ?? 0) + 1);
 
   const fire = () => {
     totals.sent += 1;
     const t0 = performance.now();
+    const record = { sent: t0, ended: NaN, ok: false };
+    requests.push(record);
     const done = new Promise((resolve) => {
       let settled = false;
       const end = (/** @type {'ok' | 'refused' | 'reset' | 'other'} */ outcome, /** @type {string | null} */ why) => {
         if (settled) return;
         settled = true;
+        const t1 = performance.now();
         totals[outcome] += 1;
         if (why) count(why);
-        totals.maxLatencyMs = Math.max(totals.maxLatencyMs, performance.now() - t0);
+        record.ended = t1;
+        record.ok = outcome === 'ok';
+        totals.maxLatencyMs = Math.max(totals.maxLatencyMs, t1 - t0);
         resolve(undefined);
       };
       const req = request({ host, port, path, agent: false, timeout: timeoutMs }, (res) => {
@@ -71,7 +81,7 @@ export function steadyClient({ port, host = '127.0.0.1', path = '/', intervalMs 
 
   const timer = setInterval(fire, intervalMs);
   fire();
-  const summary = () => ({ ...totals, errors: { ...totals.errors }, maxLatencyMs: Math.round(totals.maxLatencyMs) });
+  const summary = () => ({ ...totals, errors: { ...totals.errors }, maxLatencyMs: Math.round(totals.maxLatencyMs), outageMs: Math.round(longestOutage(requests)) });
   return {
     ok: () => totals.ok,
     summary,
@@ -81,4 +91,23 @@ export function steadyClient({ port, host = '127.0.0.1', path = '/', intervalMs 
       return summary();
     },
   };
+}
+
+/**
+ * The longest run of failed requests, from the send of its first until the answer of the next request that succeeded.
+ * @param {{ sent: number, ended: number, ok: boolean }[]} requests in the order sent
+ */
+function longestOutage(requests) {
+  let longest = 0;
+  /** @type {number | null} */
+  let failingSince = null;
+  for (const r of requests) {
+    if (Number.isNaN(r.ended)) continue;
+    if (!r.ok) failingSince ??= r.sent;
+    else if (failingSince !== null) {
+      longest = Math.max(longest, r.ended - failingSince);
+      failingSince = null;
+    }
+  }
+  return longest;
 }
