@@ -10,7 +10,7 @@ import { alive, fmtMs, fmtRatio, listenerPid, markdownTable, median, now, sleep,
 import { progress, reportSection, rounds } from './lib/report.mjs';
 import { healthPath, ourRequest, startOurs, startPm2, startSupervisord } from './lib/tools.mjs';
 
-const roundCount = rounds(5);
+const roundCount = rounds(10);
 // A kill comes only after the server has run this long: a first crash after a stable run, for every tool (ours gets
 // stable_ms 1000, PM2's min_uptime is 1 s), as in the crash-recovery benchmark.
 const settleMs = 1_500;
