@@ -13,9 +13,6 @@ import { bindListenSocket, type ListenSocket } from './listen-socket.js';
 /** The environment that tells a server it was handed a listening socket as fd 3 (systemd's convention, no LISTEN_PID). */
 export const inheritedSocketEnv = { LISTEN_FDS: '1', LISTEN_FDNAMES: 'http' } as const;
 
-/** The fd the server finds its socket on: the first after stdin, stdout and stderr. */
-export const inheritedFd = 3;
-
 /**
  * The listening socket the supervisor holds for the server: bound at the first start, kept across restarts and
  * crashes, bound again when `host`/`port` change, closed when the server is not meant to come back. One operation at

@@ -1,6 +1,6 @@
 // supervisor.server.socket: inherit with real processes: the supervisor binds the server's address, hands the socket
 // to each server process as fd 3, never accepts on it, and lets it go when the server is not meant to come back.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { isAlive } from '../../../src/lifecycle/process-group.js';
@@ -151,6 +151,23 @@ describe('socket handoff (supervisor.server.socket: inherit), real processes', (
     await h.close();
     h = undefined;
     expect(await connectResult(port, '::1')).toBe('ECONNREFUSED');
+  });
+
+  it('leaves a server kept running at shutdown (--keep-server) serving on its own copy of the socket', async () => {
+    h = await startHarness({ fixture: 'fd3-server.mjs', server: inherit, keepServer: true });
+    const { main_server_pid: pid } = await h.waitForStatus('running', running);
+    const { serverPort: port, dir } = h;
+    await h.close();
+    h = undefined;
+    try {
+      expect(await servedBy(port)).toBe(pid);
+    } finally {
+      process.kill(pid, 'SIGTERM');
+      await waitFor('the kept server to exit', () => !isAlive(pid));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Its copy was the last one: the port is free.
+    expect(await connectResult(port)).toBe('ECONNREFUSED');
   });
 
   it('binds localhost as 127.0.0.1', async () => {
