@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { asgiCommands, requireAsgiServers } from '../support/asgi-servers.js';
+import { asgiCommands, requireAsgiServers, uvicornOnItsOwnPort } from '../support/asgi-servers.js';
 import { runCli, servedUrl, type CliProcess } from '../support/built-cli.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
@@ -112,8 +112,12 @@ describe('socket handoff under a steady client (built CLI, real processes)', () 
     expect((await status(url)).main_server_socket).toBe('own');
   });
 
-  it('halts a server that ignores fd 3 with ERR_SOCKET_NOT_INHERITED and says how to listen on it', async () => {
-    const { cli, url } = await serve({ command: [process.execPath, fixture('healthy-server.mjs')] });
+  it.each([
+    ['a Node server', () => [process.execPath, fixture('healthy-server.mjs')]],
+    ['uvicorn without --fd 3', () => uvicornOnItsOwnPort(serverPort)],
+  ])('halts %s that binds the port itself with ERR_SOCKET_NOT_INHERITED and says how to listen on fd 3', async (name, command) => {
+    if (name.startsWith('uvicorn')) requireAsgiServers();
+    const { cli, url } = await serve({ command: command() });
     const halted = await waitStatus(url, 'crashed.halted', (s) => s.main_server_state === 'crashed.halted');
     expect(halted).toMatchObject({ last_error_code: 'ERR_SOCKET_NOT_INHERITED', restart_count: 0 });
     expect(halted.last_error).toContain('uvicorn --fd 3, gunicorn or hypercorn --bind fd://3, Node server.listen({ fd: 3 })');

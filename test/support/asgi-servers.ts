@@ -16,6 +16,11 @@ export const asgiCommands = {
   gunicornUvicornWorkers: [gunicorn, '-k', 'uvicorn.workers.UvicornWorker', '-w', '2', '--bind', 'fd://3', '--chdir', appDir, ...quiet, 'fastapi_app:app'],
 } as const;
 
+/** uvicorn binding `port` itself (no --fd 3): what a server not set up for the handoff does. */
+export function uvicornOnItsOwnPort(port: number): string[] {
+  return [python, '-m', 'uvicorn', '--port', String(port), '--app-dir', appDir, ...quiet, '--no-access-log', 'fastapi_app:app'];
+}
+
 /** Throws, saying what to install, unless Debian's uvicorn, FastAPI and gunicorn are there. */
 export function requireAsgiServers(): void {
   try {
