@@ -24,6 +24,7 @@ import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
 import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
 import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
+import { InheritedSocket } from './lifecycle/inherited-socket.js';
 import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverProcessLogic } from './lifecycle/server-process.logic.js';
@@ -93,10 +94,12 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   });
   const inspection = new InspectionHub(inspectedActors, redactValue, Date.now, inspectionReplay);
   inspection.runStarted(process.pid, supervisorVersion);
+  // The listening socket held for the server with supervisor.server.socket: inherit (bound at its first start).
+  const socket = new InheritedSocket();
   const root = createActor(
     supervisorMachine.provide({
       actors: {
-        serverLifecycle: provideLifecycle(readers, options),
+        serverLifecycle: provideLifecycle(readers, options, socket),
         configApply: configApplyMachine.provide({ actors: configApplyActors({ configPath: () => options.configPath, restartServer }) }),
         modelCache: provideModelCache(modelsConfig),
       },
@@ -125,8 +128,10 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     inspection,
     inspectionReplay,
     modelsConfig,
+    // The socket goes last: a server left running (--keep-server) keeps its own copy and goes on serving.
     shutdown: async (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => {
       await actors.shutdown(timeoutMs);
+      await socket.release();
       // The last records (stopping, stopped) reach the file before the process exits.
       await inspectionReplay.flush();
     },
@@ -163,8 +168,8 @@ function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReader
   };
 }
 
-// The lifecycle with its effects: the server process and the two health probes.
-function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
+// The lifecycle with its effects: the server process, the two health probes, and the socket held for the server.
+function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket: InheritedSocket) {
   const { serverSettings, supervisorSettings } = readers;
   const now = () => Date.now();
   const probeTiming = {
@@ -186,9 +191,13 @@ function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
         }),
         now,
         adoptPollMs: options.adoptPollMs,
+        socket,
       }),
       readinessProbe: readinessProbeLogic(probeTiming),
       livenessProbe: livenessProbeLogic(probeTiming),
+    },
+    actions: {
+      releaseSocket: () => void socket.release(),
     },
   });
 }

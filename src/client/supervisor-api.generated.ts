@@ -329,7 +329,7 @@ export interface components {
          * @description Every error code; each maps to one HTTP status (src/errors.ts), except that lifecycle failures of a server command are always 500.
          * @enum {string}
          */
-        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
+        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
         /** @description The body of every error answer without further fields; responses narrow `code` to what they can carry. */
         Error: {
             /** @description What was wrong, for people. */
@@ -452,6 +452,11 @@ export interface components {
             main_server_pid: number | null;
             /** @description The server was started by an earlier supervisor and adopted. */
             main_server_adopted: boolean;
+            /**
+             * @description How the server gets its listening socket: `inherited` (the supervisor holds it and hands it over as fd 3, `supervisor.server.socket: inherit`) or `own` (the server binds its port itself, the default).
+             * @enum {string}
+             */
+            main_server_socket: "inherited" | "own";
             /** @description config.yaml parsed (false: the last good settings are in use). */
             config_loaded: boolean;
             /** @description Automatic restarts after crashes (manual restarts do not count). */

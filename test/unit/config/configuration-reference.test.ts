@@ -69,7 +69,8 @@ describe('the configuration reference in the README', () => {
     for (const row of literal) {
       const text = row.default.slice(1, -1);
       const field = camel(row.key.split('.').at(-1) ?? '');
-      const actual = row.key.startsWith('supervisor.server.') || row.key === 'port' ? server[field] : supervisor[field];
+      // The server's own address (top-level port and host) belongs to its settings.
+      const actual = row.key.startsWith('supervisor.server.') || row.key === 'port' || row.key === 'host' ? server[field] : supervisor[field];
       const shown = typeof actual === 'string' ? actual : JSON.stringify(actual);
       expect(`${row.key} = ${shown}`).toBe(`${row.key} = ${text}`);
     }

@@ -15,6 +15,7 @@ function system(hub: InspectionHub, boot: { type: 'none' } | { type: 'start' } =
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   return createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
     systemId: 'supervisor',
