@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
       streams: deps.streams,
     }),
   );
-  app.use(createInspectRouter({ inspection: deps.system.inspection, streams: deps.streams }));
+  app.use(createInspectRouter({ inspection: deps.system.inspection, replay: deps.system.inspectionReplay, streams: deps.streams }));
   app.use(createUiRouter({ assetsDir: defaultUiAssetsDir() }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);

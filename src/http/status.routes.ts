@@ -3,6 +3,7 @@ import type { ActorDoor } from '../actors/actor-door.js';
 import type { ConfigRead } from '../config/config-file.js';
 import type { SupervisorSettings } from '../config/settings.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
+import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { fallbackModels } from '../models/fallback-models.js';
 import type { ModelsConfig } from '../models/models-config.js';
@@ -20,6 +21,7 @@ export interface RouteSystem {
   settingsData(): Record<string, unknown>;
   env: NodeJS.ProcessEnv;
   inspection: InspectionHub;
+  inspectionReplay: InspectionReplay;
   modelsConfig: ModelsConfig;
 }
 

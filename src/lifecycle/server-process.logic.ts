@@ -1,10 +1,11 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromCallback } from 'xstate';
-import type { ProcessCommand, ProcessInfo, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
+import type { ProcessCommand, ProcessInfo, ServerLifecycleEvent, ServerProcessInput, StartFailure } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
 import { serverFiles, type ServerFiles } from '../logs/server-files.js';
+import { inheritedSocketEnv, socketForStart, startFailureOf, type InheritedSocket } from './inherited-socket.js';
 import { policyOf } from './lifecycle-policy.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { portInUse } from './port-check.js';
@@ -25,6 +26,8 @@ export interface ServerProcessDeps {
   now(): number;
   /** How often an adopted process (not our child, so no exit event) is checked. */
   adoptPollMs?: number;
+  /** The listening socket held for the server (supervisor.server.socket: inherit). */
+  socket: InheritedSocket;
 }
 
 const groupPollMs = 20;
@@ -49,7 +52,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
     if (input.adopt) {
       adoptServer(run, input.adopt, settings.logDir, deps.adoptPollMs ?? 250);
     } else {
-      void spawnServer(run, settings).catch((error: unknown) => run.fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
+      void spawnServer(run, settings, deps.socket).catch((error: unknown) => run.fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
     }
     // Stopping this actor never kills the server: only process.terminate/kill do (so --keep-server works).
     return () => run.dispose();
@@ -64,6 +67,8 @@ class ProcessRun {
   /** A stop was asked for: signals go to the group, and a spawn not yet made never happens. */
   terminating = false;
   disposed = false;
+  /** Why the exit, if it ends a start, is one a retry cannot fix (read when the process has exited); null: none known. */
+  startFailure: (() => StartFailure | null) | null = null;
   private exitReported = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -118,7 +123,8 @@ class ProcessRun {
       removePidFileOf(this.files.pidPath, this.pid);
       separator(this.files.logPath, { kind: 'stopped', pid: this.pid, code, signal: signal as NodeJS.Signals | null, at: new Date(this.now()) });
     }
-    this.send({ type: 'process.exited', code, signal, at: this.now() });
+    const startFailure = this.startFailure?.() ?? null;
+    this.send({ type: 'process.exited', code, signal, at: this.now(), ...(startFailure ? { startFailure } : {}) });
   }
 
   dispose(): void {
@@ -128,14 +134,18 @@ class ProcessRun {
   }
 }
 
-// Checks the port, opens server.log and spawns the server detached in its own group, its output in the log.
-async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<void> {
+// Checks the port (or binds it, with socket: inherit), opens server.log and spawns the server detached in its own
+// group, its output in the log.
+async function spawnServer(run: ProcessRun, settings: StartSettings, socket: InheritedSocket): Promise<void> {
   const { server, logDir, configPath } = settings;
   // Defaults would run the demo command on port 3333, which is not the server the owner configured.
   if (settings.configProblem) {
     return run.fail('ERR_CONFIG_INVALID', `${settings.configProblem}; fix the file, then start the server again (it has not parsed since the supervisor started, so there are no settings to start with)`);
   }
-  if (await portInUse(server.port)) {
+  // With socket: inherit the bind is the port check: nobody else can take the port while we hold it.
+  const held = server.socket === 'inherit' ? await socketForStart(socket, server, configPath) : null;
+  if (held?.failure) return run.fail(held.failure.code, held.failure.message);
+  if (held === null && (await portInUse(server.port))) {
     return run.fail('ERR_PORT_IN_USE', `port ${server.port} is already in use by another process; stop that process or change "port" in ${configPath}`);
   }
   // A stop that arrived while we checked the port: never spawn at all.
@@ -148,6 +158,7 @@ async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<vo
     closeSync(fd);
     return run.fail('ERR_SPAWN_FAILED', 'supervisor.server.command is empty');
   }
+  if (held?.socket) run.startFailure = startFailureOf(server, files.logPath, fstatSync(fd).size);
   const { child, pidFileError } = spawnRecorded(
     server.command,
     {
@@ -155,8 +166,8 @@ async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<vo
       env: serverEnv(server, configPath),
       // Own process group: signals reach grandchildren too, and a terminal's Ctrl-C does not hit the server.
       detached: true,
-      // A file, not a pipe: the server keeps logging if the supervisor dies.
-      stdio: ['ignore', fd, fd],
+      // A file, not a pipe: the server keeps logging if the supervisor dies. The held socket, if any, is its fd 3.
+      stdio: held?.socket ? ['ignore', fd, fd, held.socket.fd] : ['ignore', fd, fd],
     },
     files.pidPath,
     run.now,
@@ -206,11 +217,13 @@ function openServerLog(run: ProcessRun, files: ServerFiles, logDir: string): num
   return fd;
 }
 
-// The server's environment: ours, its configured env, PORT and PARACHUTE_CONFIG; never our own API token.
+// The server's environment: ours, its configured env, PORT and PARACHUTE_CONFIG, and LISTEN_FDS/LISTEN_FDNAMES when it
+// is handed the socket (else none, so it never looks for an fd 3 it does not have); never our own API token.
 function serverEnv(server: ServerSettings, configPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...server.env, PORT: String(server.port), PARACHUTE_CONFIG: configPath };
   delete env.SUPERVISOR_TOKEN;
-  return env;
+  for (const name of ['LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PID']) delete env[name];
+  return server.socket === 'inherit' ? { ...env, ...inheritedSocketEnv } : env;
 }
 
 // An adopted server is not our child, so there is no exit event: its pid is polled instead.

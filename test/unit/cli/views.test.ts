@@ -68,6 +68,12 @@ describe('formatStatus', () => {
     const retired = fakeModelInfo({ lifecycle: 'retired' });
     expect(formatStatus(fakeStatus({ default_model_info: null }), 'u', retired)).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);
   });
+
+  it('says when the server listens on the socket the supervisor holds (socket: inherit)', () => {
+    expect(formatStatus(fakeStatus({ main_server_port: 3333 }), 'http://127.0.0.1:3334')).toMatch(/^port: +3333$/m);
+    const held = formatStatus(fakeStatus({ main_server_port: 3333, main_server_socket: 'inherited' }), 'http://127.0.0.1:3334');
+    expect(held).toMatch(/^port: +3333 \(socket held by the supervisor, fd 3\)$/m);
+  });
 });
 
 describe('formatModels', () => {
