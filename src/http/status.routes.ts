@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ActorDoor } from '../actors/actor-door.js';
 import type { ConfigRead } from '../config/config-file.js';
 import type { SupervisorSettings } from '../config/settings.js';
+import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { ModelsConfig } from '../models/models-config.js';
@@ -19,6 +20,7 @@ export interface RouteSystem {
   env: NodeJS.ProcessEnv;
   inspection: InspectionHub;
   modelsConfig: ModelsConfig;
+  history: HistoryRecorder;
 }
 
 export interface StatusDeps {
@@ -41,6 +43,7 @@ export function currentStatus(deps: StatusDeps): StatusView {
     configLoaded: config.status === 'ok',
     defaultModel: typeof model === 'string' ? model : null,
     metrics: deps.metrics.read(server.context.process?.pid ?? null),
+    lastCrash: deps.system.history.lastCrash(),
   });
 }
 

@@ -180,7 +180,7 @@ describe('config applier facts', () => {
           restarts += 1;
           if (restart === 'fails once' && restarts === 1) throw new Error('server exited with code 1');
         }),
-        restoreConfig: fromPromise(async () => undefined),
+        restoreConfig: fromPromise<void, { backup: { path: string } }>(async () => undefined),
       },
     });
     const actor = createActor(machine);
