@@ -94,6 +94,9 @@ export const serverLifecycleMachine = setup({
     livenessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('livenessProbe'),
   },
   actions: {
+    // The server is not meant to come back on its own: the listening socket held for it (socket: inherit) is closed,
+    // so clients are refused instead of waiting; provided from src/.
+    releaseSocket: notProvided.action('releaseSocket'),
     // The policy the process actor read for this attempt (config.yaml is read on every start, never latched).
     adoptPolicy: assign({
       policy: ({ event, context }) => (event.type === 'process.launching' ? event.policy : context.policy),
@@ -153,10 +156,16 @@ export const serverLifecycleMachine = setup({
       lastError: ({ context }) =>
         error(
           'ERR_START_TIMEOUT',
-          `server did not answer ${context.policy.healthPath} on port ${context.policy.port} within ${context.policy.startTimeoutMs} ms`,
+          `server did not answer ${context.policy.healthPath} on port ${context.policy.port} within ${context.policy.startTimeoutMs} ms` +
+            // Health requests to a socket nobody accepts on wait in its backlog: the usual cause is a server ignoring fd 3.
+            (context.policy.socket === 'inherit' ? ' (with supervisor.server.socket: inherit the server must listen on file descriptor 3)' : ''),
           (context.process?.startedAt ?? 0) + context.policy.startTimeoutMs,
         ),
       afterStop: 'crashed' as const,
+    }),
+    recordStartFailure: assign({
+      lastError: ({ event, context }) =>
+        event.type === 'process.exited' && event.startFailure ? error(event.startFailure.code, event.startFailure.message, event.at) : context.lastError,
     }),
     recordExit: assign({
       lastExit: ({ event, context }) =>
@@ -220,6 +229,8 @@ export const serverLifecycleMachine = setup({
   },
   guards: {
     hasProcess: ({ context }) => context.process !== null,
+    // The process actor found why this start cannot succeed (e.g. the server ignored fd 3): no retry.
+    startCannotSucceed: ({ event }) => event.type === 'process.exited' && event.startFailure !== undefined,
     // transient and temporary let a clean exit (code 0) end in stopped; permanent restarts it.
     exitIsNotACrash: ({ context, event }) =>
       event.type === 'process.exited' && isCleanExit(event) && context.policy.restart !== 'permanent',
@@ -268,7 +279,7 @@ export const serverLifecycleMachine = setup({
   states: {
     stopped: {
       description: 'No server process; waits for a start command.',
-      entry: 'stopProcess',
+      entry: ['stopProcess', 'releaseSocket'],
       on: {
         'server.start': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
         'server.restart': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
@@ -279,7 +290,7 @@ export const serverLifecycleMachine = setup({
       description: 'The process is spawned (or adopted) and the health probe is asked until it answers 2xx.',
       invoke: {
         src: 'readinessProbe',
-        input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
+        input: ({ context }) => ({ host: context.policy.healthHost, port: context.policy.port, healthPath: context.policy.healthPath }),
       },
       after: {
         startTimeout: { target: 'stopping', actions: 'setStartTimeoutError' },
@@ -289,7 +300,11 @@ export const serverLifecycleMachine = setup({
         'process.launching': { target: 'starting', reenter: true, actions: 'adoptPolicy' },
         'process.spawned': { actions: ['recordSpawn', 'tellStarting'] },
         'process.spawnFailed': { target: 'crashed.halted', actions: ['recordSpawnFailure', 'tellCrashed'] },
-        'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: ['tellStopped', 'recordExit'] }, ...crashTransitions],
+        'process.exited': [
+          { guard: 'startCannotSucceed', target: 'crashed.halted', actions: ['recordStartFailure', 'tellCrashed', 'recordExit'] },
+          { guard: 'exitIsNotACrash', target: 'stopped', actions: ['tellStopped', 'recordExit'] },
+          ...crashTransitions,
+        ],
         'health.ok': { guard: 'hasProcess', target: 'running', actions: ['tellRunning', 'markRunning'] },
         'server.stop': { target: 'stopping', actions: 'afterStopStopped' },
         // A start or restart while starting joins the attempt under way, unless the restart must see a changed config.
@@ -301,7 +316,7 @@ export const serverLifecycleMachine = setup({
       description: 'Healthy; the liveness probe keeps asking and repeated failures count as a crash.',
       invoke: {
         src: 'livenessProbe',
-        input: ({ context }) => ({ port: context.policy.port, healthPath: context.policy.healthPath }),
+        input: ({ context }) => ({ host: context.policy.healthHost, port: context.policy.port, healthPath: context.policy.healthPath }),
       },
       after: {
         stableAfter: { actions: 'resetBackoff' },
@@ -362,11 +377,11 @@ export const serverLifecycleMachine = setup({
         },
         exhausted: {
           description: 'More than `intensity` crashes within `periodMs`: no automatic restart until a manual start.',
-          entry: 'tellGaveUp',
+          entry: ['releaseSocket', 'tellGaveUp'],
         },
         halted: {
           description: 'Not restarted automatically (restart policy, or a start error retrying would not fix).',
-          entry: 'tellHalted',
+          entry: ['releaseSocket', 'tellHalted'],
         },
       },
       on: {

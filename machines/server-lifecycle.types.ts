@@ -3,9 +3,15 @@ import type { LogSpan, StartCause } from './lifecycle-facts.js';
 /** Restart type in OTP's words: permanent (always), transient (only after an abnormal exit), temporary (never). */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
+/** Who binds the server's port: the server itself, or the supervisor, which hands the listening socket over as fd 3. */
+export type SocketMode = 'none' | 'inherit';
+
 /** The lifecycle's rules, read from config.yaml by the process actor on every (re)start. Holds no command, env or secret. */
 export interface LifecyclePolicy {
   port: number;
+  /** The address the health probe connects to. */
+  healthHost: string;
+  socket: SocketMode;
   healthPath: string;
   restart: RestartType;
   startTimeoutMs: number;
@@ -89,10 +95,19 @@ export type ServerLifecycleEvent =
   | { type: 'process.launching'; policy: LifecyclePolicy; at: number }
   | { type: 'process.spawned'; pid: number; pgid: number; at: number; adopted?: boolean }
   | { type: 'process.spawnFailed'; code: string; message: string; at: number }
-  /** `log`: where this run's output lies in server.log, when known (the crash's log tail is read from it). */
-  | { type: 'process.exited'; code: number | null; signal: string | null; at: number; log?: LogSpan }
+  /**
+   * `log`: where this run's output lies in server.log, when known (the crash's log tail is read from it).
+   * `startFailure`: this exit, if it ends a start, is one a retry cannot fix (the server ignored the socket it was given).
+   */
+  | { type: 'process.exited'; code: number | null; signal: string | null; at: number; log?: LogSpan; startFailure?: StartFailure }
   | { type: 'health.ok'; at: number; version: string | null }
   | { type: 'health.failed'; at: number; message: string };
+
+/** Why a start cannot succeed however often it is retried: the attempt is halted with this error. */
+export interface StartFailure {
+  code: string;
+  message: string;
+}
 
 /** What the lifecycle tells the process actor. */
 export type ProcessCommand = { type: 'process.terminate' } | { type: 'process.kill' };
@@ -102,6 +117,7 @@ export interface ServerProcessInput {
 }
 
 export interface ProbeInput {
+  host: string;
   port: number;
   healthPath: string;
 }

@@ -35,6 +35,25 @@ function contentHash(bytes) {
   return out;
 }
 
+/**
+ * elkjs's bundled build is a UMD script. Bundled as CommonJS it would bring esbuild's CommonJS helpers, which esbuild
+ * puts in the chunk both pages share: wrapped as an ES module here, the Settings page loads none of it.
+ * @returns {esbuild.Plugin}
+ */
+function elkAsModulePlugin() {
+  return {
+    name: 'elk-as-module',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]elkjs[\\/]lib[\\/]elk\.bundled\.js$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        // The UMD wrapper takes the CommonJS branch when it sees `module` and `exports`; `require` stays undefined.
+        const contents = `const require = undefined;\nconst module = { exports: {} };\nconst exports = module.exports;\n${source}\nexport default module.exports;\n`;
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
 async function main() {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
@@ -45,6 +64,8 @@ async function main() {
       settings: 'src/ui/app/settings.page.ts',
       inspector: 'src/ui/app/inspector.page.ts',
       styles: 'src/ui/public/styles.css',
+      // The Inspector's own rules, loaded by inspector.html only.
+      'inspector-styles': 'src/ui/public/inspector.css',
     },
     outdir: assetsDir,
     entryNames: '[name]-[hash]',
@@ -58,6 +79,7 @@ async function main() {
     sourcemap: 'linked',
     legalComments: 'none',
     metafile: true,
+    plugins: [elkAsModulePlugin()],
     logLevel: 'warning',
   });
 
@@ -65,7 +87,8 @@ async function main() {
   const manifest = {};
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint || output.endsWith('.map')) continue;
-    const name = meta.entryPoint.endsWith('.css') ? 'styles.css' : `${meta.entryPoint.split('/').pop()?.replace(/\.page\.ts$/, '')}.js`;
+    const file = meta.entryPoint.split('/').pop() ?? '';
+    const name = file.endsWith('.css') ? file : `${file.replace(/\.page\.ts$/, '')}.js`;
     manifest[name] = relative(assetsDir, join(root, output));
   }
   for (const file of staticAssets) {

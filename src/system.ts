@@ -12,6 +12,7 @@ import {
 } from './config/settings.js';
 import { demoCommand } from './demo/demo-command.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
+import { InspectionReplay, inspectionReplayPath } from './inspect/inspection-replay.js';
 import { createFetchModelsLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
@@ -23,6 +24,7 @@ import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
 import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
 import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
+import { InheritedSocket } from './lifecycle/inherited-socket.js';
 import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverProcessLogic } from './lifecycle/server-process.logic.js';
@@ -60,6 +62,8 @@ export interface SupervisorSystem extends ConfigReaders {
   adoption: AdoptionVerdict;
   /** Snapshots and events of the named actors, JSON-safe and redacted (GET /supervisor/inspect). */
   inspection: InspectionHub;
+  /** The recent past of the inspection stream, kept across supervisor restarts in `<log_dir>/inspect.jsonl`. */
+  inspectionReplay: InspectionReplay;
   /** What the model cache reads from env and config. */
   modelsConfig: ModelsConfig;
   /** What happened, as history events (GET /supervisor/history and /supervisor/events). */
@@ -93,13 +97,20 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
 
-  const inspection = new InspectionHub(inspectedActors, redactValue);
+  const inspectionReplay = new InspectionReplay({
+    path: inspectionReplayPath(supervisorSettings().logDir),
+    warn: (message) => process.stderr.write(`${message}\n`),
+  });
+  const inspection = new InspectionHub(inspectedActors, redactValue, Date.now, inspectionReplay);
+  inspection.runStarted(process.pid, supervisorVersion);
+  // The listening socket held for the server with supervisor.server.socket: inherit (bound at its first start).
+  const socket = new InheritedSocket();
   const history = createHistory(readers, env, options);
   history.record({ type: 'supervisor_started', version: supervisorVersion, adopted_pid: adoption.adopt?.pid ?? null });
   const root = createActor(
     supervisorMachine.provide({
       actors: {
-        serverLifecycle: provideLifecycle(readers, options),
+        serverLifecycle: provideLifecycle(readers, options, socket),
         configApply: configApplyMachine.provide({ actors: configApplyActors({ configPath: () => options.configPath, restartServer }) }),
         modelCache: provideModelCache(modelsConfig),
       },
@@ -130,10 +141,15 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     env,
     adoption,
     inspection,
+    inspectionReplay,
     modelsConfig,
     history,
+    // The socket goes last: a server left running (--keep-server) keeps its own copy and goes on serving.
     shutdown: async (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => {
       await actors.shutdown(timeoutMs);
+      await socket.release();
+      // The last records (stopping, stopped) reach the files before the process exits.
+      await inspectionReplay.flush();
       history.record({ type: 'supervisor_stopped' });
       await history.flush();
     },
@@ -181,8 +197,8 @@ function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReader
   };
 }
 
-// The lifecycle with its effects: the server process and the two health probes.
-function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
+// The lifecycle with its effects: the server process, the two health probes, and the socket held for the server.
+function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket: InheritedSocket) {
   const { serverSettings, supervisorSettings } = readers;
   const now = () => Date.now();
   const probeTiming = {
@@ -204,9 +220,13 @@ function provideLifecycle(readers: ConfigReaders, options: SystemOptions) {
         }),
         now,
         adoptPollMs: options.adoptPollMs,
+        socket,
       }),
       readinessProbe: readinessProbeLogic(probeTiming),
       livenessProbe: livenessProbeLogic(probeTiming),
+    },
+    actions: {
+      releaseSocket: () => void socket.release(),
     },
   });
 }

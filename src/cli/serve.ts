@@ -78,6 +78,15 @@ export function serveCommand(extra: Pick<SupervisorOptions, 'routers' | 'onClose
         io.err(`parachute-supervisor: ${(error as Error).message}`);
         return exitCodes.failed;
       }
+      // Signal handlers before the first line is printed: whoever waits for that line may signal at once.
+      const stopped = new Promise<number>((done) => {
+        const stop = (signal: string) => {
+          io.out(`${signal} received: shutting down${args.keepServer ? ' (leaving the server running)' : ''}`);
+          void running.close().then(() => done(exitCodes.ok));
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
       io.out(`Parachute Supervisor ${supervisorVersion} on ${running.url}/supervisor/ui/ (config ${args.configPath})`);
       if (running.system.adoption.adopt) io.out(`adopting the running server (pid ${running.system.adoption.adopt.pid})`);
       const config = running.system.config();
@@ -87,14 +96,7 @@ export function serveCommand(extra: Pick<SupervisorOptions, 'routers' | 'onClose
         io.err(`config not loaded: ${config.message}${next}`);
       }
       logStates(running, io);
-      return new Promise<number>((done) => {
-        const stop = (signal: string) => {
-          io.out(`${signal} received: shutting down${args.keepServer ? ' (leaving the server running)' : ''}`);
-          void running.close().then(() => done(exitCodes.ok));
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      return stopped;
     },
   };
 }

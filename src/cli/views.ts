@@ -11,7 +11,7 @@ export function formatStatus(status: SupervisorStatus, url: string): string {
     ['server', `${server}${health}`],
     ['uptime', status.main_server_uptime_seconds === null ? '-' : formatDuration(status.main_server_uptime_seconds)],
     ['pid', status.main_server_pid === null ? '-' : String(status.main_server_pid)],
-    ['port', status.main_server_port === null ? '-' : String(status.main_server_port)],
+    ['port', status.main_server_port === null ? '-' : `${status.main_server_port}${status.main_server_socket === 'inherited' ? ' (socket held by the supervisor, fd 3)' : ''}`],
   ];
   if (status.main_server_version) rows.push(['version', status.main_server_version]);
   rows.push(['restarts', String(status.restart_count)]);

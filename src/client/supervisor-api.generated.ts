@@ -165,8 +165,12 @@ export interface paths {
         };
         /**
          * The actor system as server-sent events.
-         * @description On connect one `snapshot` event per actor, then `event` and `snapshot` events as they happen. Contexts and
-         *     event payloads are JSON-safe and redacted. A `: ping` comment comes every 15 s.
+         * @description On connect, first the recent past: the last 200 records that changed something, oldest first, each with its
+         *     original `at` and `replayed: true` (kept across supervisor restarts in `<log_dir>/inspect.jsonl`; a `started`
+         *     record marks where a supervisor run began). Then one `snapshot` event per actor as it is now, then `event` and
+         *     `snapshot` events as they happen: each event an actor processed, followed by the snapshot it led to. An event
+         *     that changes neither the state value, the status nor the context (a `health.ok` while running) is not sent.
+         *     Contexts and event payloads are JSON-safe and redacted. A `: ping` comment comes every 15 s.
          */
         get: operations["streamInspection"];
         put?: never;
@@ -412,7 +416,7 @@ export interface components {
          * @description Every error code; each maps to one HTTP status (src/errors.ts), except that lifecycle failures of a server command are always 500.
          * @enum {string}
          */
-        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_COMMAND_NOT_FOUND" | "ERR_NOT_EXECUTABLE" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
+        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_COMMAND_NOT_FOUND" | "ERR_NOT_EXECUTABLE" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
         /** @description The body of every error answer without further fields; responses narrow `code` to what they can carry. */
         Error: {
             /** @description What was wrong, for people. */
@@ -535,6 +539,11 @@ export interface components {
             main_server_pid: number | null;
             /** @description The server was started by an earlier supervisor and adopted. */
             main_server_adopted: boolean;
+            /**
+             * @description How the server gets its listening socket: `inherited` (the supervisor holds it and hands it over as fd 3, `supervisor.server.socket: inherit`) or `own` (the server binds its port itself, the default).
+             * @enum {string}
+             */
+            main_server_socket: "inherited" | "own";
             /** @description config.yaml parsed (false: the last good settings are in use). */
             config_loaded: boolean;
             /** @description Automatic restarts after crashes (manual restarts do not count). */
@@ -819,6 +828,11 @@ export interface components {
             context: unknown;
             /** @description Milliseconds since the epoch. */
             at: number;
+            /**
+             * @description Sent as part of the recent past on connect (absent on live records).
+             * @constant
+             */
+            replayed?: true;
         };
         /** @description The `data` of an `event` event. */
         InspectionEvent: {
@@ -830,6 +844,22 @@ export interface components {
             source: components["schemas"]["ActorName"] | null;
             /** @description Milliseconds since the epoch. */
             at: number;
+            /**
+             * @description Sent as part of the recent past on connect (absent on live records).
+             * @constant
+             */
+            replayed?: true;
+        };
+        /** @description The `data` of a `started` event, a marker in the recent past where a supervisor run began. */
+        InspectionStarted: {
+            /** @description The supervisor's process id in that run. */
+            pid: number;
+            /** @description The supervisor's version in that run. */
+            version: string;
+            /** @description Milliseconds since the epoch. */
+            at: number;
+            /** @constant */
+            replayed: true;
         };
         Machines: {
             machines: {

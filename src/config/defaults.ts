@@ -1,9 +1,13 @@
-import type { RestartType } from '../../machines/server-lifecycle.types.js';
+import type { RestartType, SocketMode } from '../../machines/server-lifecycle.types.js';
 
 /** Defaults for every key of config.yaml the supervisor reads, in the supervisor vocabulary. */
 export const serverDefaults = {
   /** Main server port; health is probed at http://127.0.0.1:{port}{healthPath}. */
   port: 3333,
+  /** Main server address, bound by the supervisor with socket: inherit (the server reads it too). */
+  host: '127.0.0.1',
+  /** none: the server binds its port itself; inherit: the supervisor holds the listening socket and hands it over as fd 3. */
+  socket: 'none' as SocketMode,
   /** Readiness and liveness probe path. */
   healthPath: '/api/health',
   /** Start the server when the supervisor starts. */
@@ -44,5 +48,6 @@ export const supervisorDefaults = {
   host: '127.0.0.1',
 } as const;
 
-export type { RestartType };
+export type { RestartType, SocketMode };
 export const restartTypes: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
+export const socketModes: readonly SocketMode[] = ['none', 'inherit'];

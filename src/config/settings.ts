@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { serverDefaults, supervisorDefaults, restartTypes, type RestartType } from './defaults.js';
+import { serverDefaults, supervisorDefaults, restartTypes, socketModes, type RestartType, type SocketMode } from './defaults.js';
 
 /** Everything the lifecycle needs to start, watch and stop the main server, resolved from config.yaml. */
 export interface ServerSettings {
@@ -8,6 +8,10 @@ export interface ServerSettings {
   cwd: string | null;
   env: Record<string, string>;
   port: number;
+  /** The server's address (top-level `host`): what the supervisor binds with socket: inherit. */
+  host: string;
+  /** Who binds the server's port: the server itself (`none`) or the supervisor, handing it over as fd 3 (`inherit`). */
+  socket: SocketMode;
   healthPath: string;
   autostart: boolean;
   startTimeoutMs: number;
@@ -57,11 +61,14 @@ export function resolveServerSettings(config: Record<string, unknown>, where: Se
   const server = section(section(config, 'supervisor', problems), 'server', problems, 'supervisor.');
   const read = reader(server, 'supervisor.server.', problems);
   const command = server.command === undefined ? where.demoCommand : stringList(server.command, 'supervisor.server.command', problems);
+  const top = reader(config, '', problems);
   const settings: ServerSettings = {
     command: command && command.length > 0 ? command : where.demoCommand,
     cwd: read.optionalString('cwd'),
     env: stringMap(server.env, 'supervisor.server.env', problems),
-    port: reader(config, '', problems).int('port', serverDefaults.port, 1, 65535),
+    port: top.int('port', serverDefaults.port, 1, 65535),
+    host: top.string('host', serverDefaults.host),
+    socket: read.oneOf('socket', serverDefaults.socket, socketModes),
     healthPath: read.string('health_path', serverDefaults.healthPath),
     autostart: read.bool('autostart', serverDefaults.autostart),
     startTimeoutMs: read.int('start_timeout_ms', serverDefaults.startTimeoutMs, 1),

@@ -36,14 +36,22 @@ const server = createServer((req, res) => {
   res.end(`Parachute demo server ${version}: up ${Math.floor((Date.now() - startedAt) / 1000)} s, default_model ${defaultModel() ?? '(none)'}\n`);
 });
 
-server.listen(port, '127.0.0.1', () => log(`listening on http://127.0.0.1:${port} (pid ${process.pid}, default_model ${defaultModel() ?? '(none)'})`));
+// Handed a listening socket as fd 3 (supervisor.server.socket: inherit; systemd's LISTEN_FDS convention, where a
+// LISTEN_PID, if set, must be ours): serve on it instead of binding the port, which the supervisor holds.
+const inherited = Number(process.env.LISTEN_FDS) >= 1 && (!process.env.LISTEN_PID || Number(process.env.LISTEN_PID) === process.pid);
+const listening = () => `(pid ${process.pid}, default_model ${defaultModel() ?? '(none)'})`;
+if (inherited) server.listen({ fd: 3 }, () => log(`listening on the inherited socket (fd 3) for port ${port} ${listening()}`));
+else server.listen(port, '127.0.0.1', () => log(`listening on http://127.0.0.1:${port} ${listening()}`));
 const heartbeat = setInterval(() => log(`alive, ${served} requests served, default_model ${defaultModel() ?? '(none)'}`), 30_000);
 
 for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
   process.once(signal, () => {
     log(`${signal} received, shutting down`);
     clearInterval(heartbeat);
+    // No new connections; the requests under way are answered first (with an inherited socket, the next server
+    // process takes whatever queues meanwhile, so a restart cuts nothing).
     server.close(() => process.exit(0));
-    server.closeAllConnections();
+    // A connection that never finishes its request does not hold the stop up for long.
+    setTimeout(() => server.closeAllConnections(), 1_000).unref();
   });
 }

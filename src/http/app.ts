@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
       streams: deps.streams,
     }),
   );
-  app.use(createInspectRouter({ inspection: deps.system.inspection, streams: deps.streams }));
+  app.use(createInspectRouter({ inspection: deps.system.inspection, replay: deps.system.inspectionReplay, streams: deps.streams }));
   app.use(createHistoryRouter({ history: deps.system.history, streams: deps.streams }));
   app.use(createMetricsRouter(deps));
   app.use(createUiRouter({ assetsDir: defaultUiAssetsDir() }));

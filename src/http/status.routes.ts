@@ -4,6 +4,7 @@ import type { ConfigRead } from '../config/config-file.js';
 import type { SupervisorSettings } from '../config/settings.js';
 import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
+import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { ModelsConfig } from '../models/models-config.js';
 import { methodNotAllowed } from './errors.js';
@@ -19,6 +20,7 @@ export interface RouteSystem {
   settingsData(): Record<string, unknown>;
   env: NodeJS.ProcessEnv;
   inspection: InspectionHub;
+  inspectionReplay: InspectionReplay;
   modelsConfig: ModelsConfig;
   history: HistoryRecorder;
 }

@@ -35,6 +35,8 @@ export function statusView(input: StatusInput) {
     main_server_port: context.policy.port,
     main_server_pid: context.process?.pid ?? null,
     main_server_adopted: context.process?.adopted ?? false,
+    // How the server gets its listening socket under the settings of its latest start.
+    main_server_socket: context.policy.socket === 'inherit' ? ('inherited' as const) : ('own' as const),
     config_loaded: input.configLoaded,
     restart_count: context.restartCount,
     last_exit: context.lastExit ? { code: context.lastExit.code, signal: context.lastExit.signal, at: iso(context.lastExit.at) } : null,

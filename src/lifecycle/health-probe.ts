@@ -7,10 +7,10 @@ export type HealthResult = { ok: true; version: string | null } | { ok: false; m
 const maxBodyBytes = 64 * 1024;
 
 /**
- * Asks http://127.0.0.1:{port}{path} once; 2xx is healthy; `version` is taken from a JSON body if present.
+ * Asks http://{host}:{port}{path} once; 2xx is healthy; `version` is taken from a JSON body if present.
  * Uses node:http rather than fetch: fetch loads undici (≈5 MiB of resident memory in an idle supervisor).
  */
-export function probeHealth(port: number, path: string, timeoutMs: number): Promise<HealthResult> {
+export function probeHealth(port: number, path: string, timeoutMs: number, host = '127.0.0.1'): Promise<HealthResult> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: HealthResult) => {
@@ -20,7 +20,7 @@ export function probeHealth(port: number, path: string, timeoutMs: number): Prom
       req.destroy();
       resolve(result);
     };
-    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { accept: 'application/json' } }, (res) => {
+    const req = request({ host, port, path, agent: false, headers: { accept: 'application/json' } }, (res) => {
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;

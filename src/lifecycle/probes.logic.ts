@@ -16,7 +16,7 @@ export function readinessProbeLogic(timing: ProbeTiming) {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const attempt = async () => {
-      const result = await probeHealth(input.port, input.healthPath, Math.min(timing.health().timeoutMs, 1_000));
+      const result = await probeHealth(input.port, input.healthPath, Math.min(timing.health().timeoutMs, 1_000), input.host);
       if (stopped) return;
       if (result.ok) sendBack({ type: 'health.ok', at: timing.now(), version: result.version });
       else timer = setTimeout(attempt, timing.readinessIntervalMs);
@@ -37,7 +37,7 @@ export function livenessProbeLogic(timing: ProbeTiming) {
     let timer: NodeJS.Timeout | undefined;
     const attempt = async () => {
       const health = timing.health();
-      const result = await probeHealth(input.port, input.healthPath, health.timeoutMs);
+      const result = await probeHealth(input.port, input.healthPath, health.timeoutMs, input.host);
       if (stopped) return;
       const at = timing.now();
       // Steady health sends nothing, so the inspection stream is not flooded with identical snapshots.

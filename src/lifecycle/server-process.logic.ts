@@ -1,12 +1,13 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { LogSpan } from '../../machines/lifecycle-facts.js';
-import type { ProcessCommand, ProcessInfo, ServerLifecycleEvent, ServerProcessInput } from '../../machines/server-lifecycle.types.js';
+import type { ProcessCommand, ProcessInfo, ServerLifecycleEvent, ServerProcessInput, StartFailure } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
 import { layoutEnd, readLayout } from '../logs/log-layout.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
 import { serverFiles, type ServerFiles } from '../logs/server-files.js';
+import { inheritedSocketEnv, socketForStart, startFailureOf, type InheritedSocket } from './inherited-socket.js';
 import { policyOf } from './lifecycle-policy.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { lookUpCommand } from './command-path.js';
@@ -29,6 +30,8 @@ export interface ServerProcessDeps {
   now(): number;
   /** How often an adopted process (not our child, so no exit event) is checked. */
   adoptPollMs?: number;
+  /** The listening socket held for the server (supervisor.server.socket: inherit). */
+  socket: InheritedSocket;
 }
 
 const groupPollMs = 20;
@@ -53,7 +56,7 @@ export function serverProcessLogic(deps: ServerProcessDeps) {
     if (input.adopt) {
       adoptServer(run, input.adopt, settings.logDir, deps.adoptPollMs ?? 250);
     } else {
-      void spawnServer(run, settings).catch((error: unknown) => run.fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
+      void spawnServer(run, settings, deps.socket).catch((error: unknown) => run.fail('ERR_SPAWN_FAILED', `cannot start the server: ${(error as Error).message}`));
     }
     // Stopping this actor never kills the server: only process.terminate/kill do (so --keep-server works).
     return () => run.dispose();
@@ -70,6 +73,8 @@ class ProcessRun {
   /** A stop was asked for: signals go to the group, and a spawn not yet made never happens. */
   terminating = false;
   disposed = false;
+  /** Why the exit, if it ends a start, is one a retry cannot fix (read when the process has exited); null: none known. */
+  startFailure: (() => StartFailure | null) | null = null;
   private exitReported = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -128,7 +133,8 @@ class ProcessRun {
       removePidFileOf(this.files.pidPath, this.pid);
       separator(this.files.logPath, { kind: 'stopped', pid: this.pid, code, signal: signal as NodeJS.Signals | null, at: new Date(this.now()) });
     }
-    this.send({ type: 'process.exited', code, signal, at: this.now(), ...(log ? { log } : {}) });
+    const startFailure = this.startFailure?.() ?? null;
+    this.send({ type: 'process.exited', code, signal, at: this.now(), ...(log ? { log } : {}), ...(startFailure ? { startFailure } : {}) });
   }
 
   dispose(): void {
@@ -138,8 +144,9 @@ class ProcessRun {
   }
 }
 
-// Checks the port, opens server.log and spawns the server detached in its own group, its output in the log.
-async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<void> {
+// Checks the port (or binds it, with socket: inherit), opens server.log and spawns the server detached in its own
+// group, its output in the log.
+async function spawnServer(run: ProcessRun, settings: StartSettings, socket: InheritedSocket): Promise<void> {
   const { server, logDir, configPath } = settings;
   // Defaults would run the demo command on port 3333, which is not the server the owner configured.
   if (settings.configProblem) {
@@ -149,9 +156,12 @@ async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<vo
   if (!file) return run.fail('ERR_SPAWN_FAILED', 'supervisor.server.command is empty');
   const cwd = server.cwd ?? dirname(configPath);
   const env = serverEnv(server, configPath);
-  // Checked after an await (the port check): a failure reported while the actor system is still starting would come
-  // before the history listens.
-  if (await portInUse(server.port)) {
+  // Checked after an await (the port check or the bind): a failure reported while the actor system is still starting
+  // would come before the history listens.
+  // With socket: inherit the bind is the port check: nobody else can take the port while we hold it.
+  const held = server.socket === 'inherit' ? await socketForStart(socket, server, configPath) : null;
+  if (held?.failure) return run.fail(held.failure.code, held.failure.message);
+  if (held === null && (await portInUse(server.port))) {
     const holder = portInUseMessage(server.port, findPortHolder(server.port));
     return run.fail('ERR_PORT_IN_USE', `${holder}; stop that process or change "port" in ${configPath}`);
   }
@@ -163,6 +173,7 @@ async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<vo
   const files = (run.files = serverFiles(logDir));
   const fd = openServerLog(run, files, logDir);
   if (fd === null) return;
+  if (held?.socket) run.startFailure = startFailureOf(server, files.logPath, fstatSync(fd).size);
   run.logFrom = streamEnd(files.logPath);
   const { child, pidFileError } = spawnRecorded(
     server.command,
@@ -171,8 +182,8 @@ async function spawnServer(run: ProcessRun, settings: StartSettings): Promise<vo
       env,
       // Own process group: signals reach grandchildren too, and a terminal's Ctrl-C does not hit the server.
       detached: true,
-      // A file, not a pipe: the server keeps logging if the supervisor dies.
-      stdio: ['ignore', fd, fd],
+      // A file, not a pipe: the server keeps logging if the supervisor dies. The held socket, if any, is its fd 3.
+      stdio: held?.socket ? ['ignore', fd, fd, held.socket.fd] : ['ignore', fd, fd],
     },
     files.pidPath,
     run.now,
@@ -222,11 +233,13 @@ function openServerLog(run: ProcessRun, files: ServerFiles, logDir: string): num
   return fd;
 }
 
-// The server's environment: ours, its configured env, PORT and PARACHUTE_CONFIG; never our own API token.
+// The server's environment: ours, its configured env, PORT and PARACHUTE_CONFIG, and LISTEN_FDS/LISTEN_FDNAMES when it
+// is handed the socket (else none, so it never looks for an fd 3 it does not have); never our own API token.
 function serverEnv(server: ServerSettings, configPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...server.env, PORT: String(server.port), PARACHUTE_CONFIG: configPath };
   delete env.SUPERVISOR_TOKEN;
-  return env;
+  for (const name of ['LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PID']) delete env[name];
+  return server.socket === 'inherit' ? { ...env, ...inheritedSocketEnv } : env;
 }
 
 // An adopted server is not our child, so there is no exit event: its pid is polled instead.

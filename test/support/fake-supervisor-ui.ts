@@ -3,7 +3,10 @@
 // inspection stream carries real XState snapshots and events in the agreed format:
 //
 //   event: snapshot  data: {"actor","value","status","context","at"}
-//   event: event     data: {"actor","type","event","at"}
+//   event: event     data: {"actor","type","event","source","at"}
+//
+// As the real supervisor does, an event is sent once its actor has processed it, followed by the snapshot it led to,
+// and only when it changed the state value, the status or the context. (The fake replays no recent past.)
 //
 // The lead swaps this for the real supervisor in the final e2e tests.
 import type { Server, ServerResponse } from 'node:http';
@@ -128,21 +131,18 @@ export async function startFakeSupervisor(options: FakeSupervisorOptions = {}): 
     for (const res of inspectClients) res.write(frame);
   };
   const actors = new Map<string, AnyActorRef>();
+  const lastSent = new Map<string, string>();
   const inspectorFor = (actor: string) => (event: InspectionEvent) => {
     // Only the named root actor; the fake process actors it invokes stay internal.
-    if (event.actorRef.sessionId !== event.rootId) return;
-    if (event.type === '@xstate.event') {
-      broadcast('event', { actor, type: event.event.type, event: jsonSafe(event.event), at: Date.now() });
-    } else if (event.type === '@xstate.snapshot') {
-      const snapshot = event.snapshot as { value?: unknown; status?: string; context?: unknown };
-      broadcast('snapshot', {
-        actor,
-        value: snapshot.value,
-        status: snapshot.status,
-        context: jsonSafe(snapshot.context),
-        at: Date.now(),
-      });
-    }
+    if (event.actorRef.sessionId !== event.rootId || event.type !== '@xstate.snapshot') return;
+    const snapshot = event.snapshot as { value?: unknown; status?: string; context?: unknown };
+    const data = { actor, value: snapshot.value, status: snapshot.status, context: jsonSafe(snapshot.context) };
+    const key = JSON.stringify(data);
+    if (lastSent.get(actor) === key) return;
+    lastSent.set(actor, key);
+    const at = Date.now();
+    broadcast('event', { actor, type: event.event.type, event: jsonSafe(event.event), source: null, at });
+    broadcast('snapshot', { ...data, at });
   };
 
   const server = createActor(

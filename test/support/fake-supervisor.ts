@@ -66,6 +66,7 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     config_loaded: true,
     main_server_pid: 4242,
     main_server_adopted: false,
+    main_server_socket: 'own',
     restart_count: 2,
     last_exit: { code: 1, signal: null, at: '2026-11-24T02:00:00.000Z' },
     last_error: null,

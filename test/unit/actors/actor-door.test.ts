@@ -26,6 +26,7 @@ function system() {
       }),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   const configApply = configApplyMachine.provide({
     actors: {

@@ -14,6 +14,7 @@ function lifecycle() {
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   const actor = createActor(machine, { input: { policy: defaultPolicy } }).start();
   started.push(actor);

@@ -60,6 +60,12 @@ describe('formatStatus', () => {
     expect(text).toMatch(/^model: +-$/m);
     expect(text).not.toMatch(/^(cpu|memory|version):/m);
   });
+
+  it('says when the server listens on the socket the supervisor holds (socket: inherit)', () => {
+    expect(formatStatus(fakeStatus({ main_server_port: 3333 }), 'http://127.0.0.1:3334')).toMatch(/^port: +3333$/m);
+    const held = formatStatus(fakeStatus({ main_server_port: 3333, main_server_socket: 'inherited' }), 'http://127.0.0.1:3334');
+    expect(held).toMatch(/^port: +3333 \(socket held by the supervisor, fd 3\)$/m);
+  });
 });
 
 describe('formatModels', () => {

@@ -25,6 +25,7 @@ function harness(initial: LifecyclePolicy) {
       }),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   const actor = createActor(machine, { clock, input: { policy: defaultPolicy } }).start();
   const at = () => clock.now();
@@ -48,13 +49,13 @@ describe('policy read at each start', () => {
   it('probes and times a manual start by the policy its process read, not the one the last start had', () => {
     const h = harness({ ...defaultPolicy, port: 4000, startTimeoutMs: 1_000 });
     h.actor.send({ type: 'server.start' });
-    expect(h.probed.at(-1)).toEqual({ port: 4000, healthPath: '/api/health' });
+    expect(h.probed.at(-1)).toEqual({ host: '127.0.0.1', port: 4000, healthPath: '/api/health' });
     h.actor.send({ type: 'server.stop' });
     h.exits(0);
 
-    h.configure({ port: 4001, startTimeoutMs: 5_000 });
+    h.configure({ port: 4001, healthHost: '::1', startTimeoutMs: 5_000 });
     h.actor.send({ type: 'server.start' });
-    expect(h.probed.at(-1)).toEqual({ port: 4001, healthPath: '/api/health' });
+    expect(h.probed.at(-1)).toEqual({ host: '::1', port: 4001, healthPath: '/api/health' });
     expect(h.policy()).toMatchObject({ port: 4001, startTimeoutMs: 5_000 });
     h.clock.increment(1_000);
     expect(h.value()).toBe('starting');
@@ -76,7 +77,7 @@ describe('policy read at each start', () => {
     h.configure({ port: 4002, startTimeoutMs: 2_000 });
     h.clock.increment(1_000);
     expect(h.value()).toBe('starting');
-    expect(h.probed.at(-1)).toEqual({ port: 4002, healthPath: '/api/health' });
+    expect(h.probed.at(-1)).toEqual({ host: '127.0.0.1', port: 4002, healthPath: '/api/health' });
     expect(h.actor.getSnapshot().context.restartCount).toBe(2);
     h.clock.increment(2_000);
     expect(h.value()).toEqual({ stopping: 'terminating' });
@@ -93,7 +94,7 @@ describe('policy read at each start', () => {
     h.exits(null);
     expect(h.value()).toBe('starting');
     expect(h.actor.getSnapshot().context.generation).toBe(generation + 1);
-    expect(h.probed.at(-1)).toEqual({ port: 4003, healthPath: '/api/health' });
+    expect(h.probed.at(-1)).toEqual({ host: '127.0.0.1', port: 4003, healthPath: '/api/health' });
     h.actor.stop();
   });
 

@@ -85,13 +85,13 @@ describe.each(Object.entries(machines))('effect slots of %s', (_file, machine) =
 });
 
 describe('a missing .provide() is a crash, not a silent no-op', () => {
-  it('the supervisor with an unprovided lifecycle fails as soon as the server is started', () => {
+  it('the supervisor with an unprovided lifecycle fails as soon as the lifecycle starts (stopped releases the socket)', () => {
     const root = createActor(supervisorMachine, { input: { policy: defaultPolicy, boot: { type: 'start' }, keepServer: false } });
     const errors: unknown[] = [];
     root.subscribe({ error: (error) => errors.push(error) });
     root.start();
     expect(root.getSnapshot().status).toBe('error');
-    expect(errors).toEqual([new Error('not provided: serverProcess')]);
+    expect(errors).toEqual([new Error('not provided: releaseSocket')]);
   });
 
   it('an unprovided action slot throws when its transition runs', () => {

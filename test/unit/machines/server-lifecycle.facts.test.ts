@@ -15,6 +15,7 @@ function harness(policy: Partial<LifecyclePolicy> = {}) {
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   const actor = createActor(machine, { clock, input: { policy: { ...defaultPolicy, ...policy } } });
   const facts: LifecycleFact[] = [];
@@ -108,6 +109,19 @@ describe('server lifecycle facts (emitted for the history)', () => {
     expect(h.take()).toEqual([
       { type: 'crashed', pid: null, code: null, signal: null, ran_for_ms: null, reason: 'spawn_failed', message: 'command "nope" not found', logSpan: null },
       { type: 'halted', code: 'ERR_COMMAND_NOT_FOUND', message: 'command "nope" not found' },
+    ]);
+  });
+
+  it('tells a start a retry cannot fix (the server ignored the socket it was given) as crashed and halted with its code', () => {
+    const h = harness();
+    h.actor.send({ type: 'server.start' });
+    h.spawned();
+    h.take();
+    const startFailure = { code: 'ERR_SOCKET_NOT_INHERITED', message: 'the server bound port 3333 itself' };
+    h.actor.send({ type: 'process.exited', code: 1, signal: null, at: h.clock.now(), log: { from: 0, to: 10 }, startFailure });
+    expect(h.take()).toEqual([
+      { type: 'crashed', pid: 101, code: 1, signal: null, ran_for_ms: 0, reason: 'exit', message: startFailure.message, logSpan: { from: 0, to: 10 } },
+      { type: 'halted', ...startFailure },
     ]);
   });
 

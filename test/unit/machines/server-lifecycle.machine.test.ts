@@ -11,6 +11,7 @@ function harness(policy: Partial<LifecyclePolicy> = {}) {
   clock.set(1_000_000);
   const commands: ProcessCommand['type'][] = [];
   const spawns: ServerProcessInput[] = [];
+  const releases = { count: 0 };
   let pid = 100;
   const machine = serverLifecycleMachine.provide({
     actors: {
@@ -22,6 +23,7 @@ function harness(policy: Partial<LifecyclePolicy> = {}) {
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => void (releases.count += 1) },
   });
   const actor = createActor(machine, { clock, input: { policy: { ...basePolicy, ...policy } } }).start();
   const at = () => clock.now();
@@ -30,6 +32,7 @@ function harness(policy: Partial<LifecyclePolicy> = {}) {
     clock,
     commands,
     spawns,
+    releases,
     value: () => actor.getSnapshot().value,
     context: () => actor.getSnapshot().context,
     spawned: () => actor.send({ type: 'process.spawned', pid: ++pid, pgid: pid, at: at() }),
@@ -328,5 +331,75 @@ describe('server lifecycle machine', () => {
     expect(h.value()).toBe('starting');
     expect(h.spawns).toEqual([{ adopt: adopted }]);
     expect(h.context().adopt).toBeNull();
+  });
+  describe('with the socket held by the supervisor (socket: inherit)', () => {
+    const notInherited = { code: 'ERR_SOCKET_NOT_INHERITED', message: 'the server tried to bind 127.0.0.1:3333 itself' };
+
+    it('halts a start whose process exited for a cause a retry cannot fix, with its error, not counted as a crash', () => {
+      const h = harness({ socket: 'inherit' });
+      h.actor.send({ type: 'server.start' });
+      h.spawned();
+      h.actor.send({ type: 'process.exited', code: 1, signal: null, at: h.clock.now(), startFailure: notInherited });
+      expect(h.value()).toEqual({ crashed: 'halted' });
+      expect(h.context()).toMatchObject({ lastError: { ...notInherited, at: h.clock.now() }, lastExit: { code: 1 }, crashTimes: [], nextRestartAt: null });
+      h.clock.increment(60_000);
+      expect(h.spawns).toHaveLength(1);
+    });
+
+    it('treats the same finding on the exit of a running server as the crash it is (it was serving)', () => {
+      const h = harness({ socket: 'inherit' });
+      h.actor.send({ type: 'server.start' });
+      h.bringUp();
+      h.actor.send({ type: 'process.exited', code: 1, signal: null, at: h.clock.now(), startFailure: notInherited });
+      expect(h.value()).toEqual({ crashed: 'backoff' });
+      expect(h.context().lastError).toMatchObject({ code: 'ERR_SERVER_EXITED' });
+    });
+
+    it('releases the socket when the server is not meant to come back: stopped, halted, exhausted', () => {
+      const h = harness({ intensity: 0 });
+      expect(h.releases.count).toBe(1);
+      h.actor.send({ type: 'server.start' });
+      h.bringUp();
+      h.actor.send({ type: 'server.stop' });
+      h.exit(0);
+      expect(h.value()).toBe('stopped');
+      expect(h.releases.count).toBe(2);
+      h.actor.send({ type: 'server.start' });
+      h.actor.send({ type: 'process.spawnFailed', code: 'ERR_PORT_IN_USE', message: 'port 3333 is in use', at: h.clock.now() });
+      expect(h.value()).toEqual({ crashed: 'halted' });
+      expect(h.releases.count).toBe(3);
+      h.actor.send({ type: 'server.start' });
+      h.bringUp();
+      h.exit(1);
+      expect(h.value()).toEqual({ crashed: 'exhausted' });
+      expect(h.releases.count).toBe(4);
+    });
+
+    it('keeps the socket while a restart is coming: restart commands, a crash waiting for its backoff', () => {
+      const h = harness();
+      h.actor.send({ type: 'server.start' });
+      h.bringUp();
+      const held = h.releases.count;
+      h.actor.send({ type: 'server.restart' });
+      h.exit(0);
+      h.bringUp();
+      h.exit(null, 'SIGKILL');
+      h.bringUp();
+      h.exit(1);
+      expect(h.value()).toEqual({ crashed: 'backoff' });
+      h.clock.increment(1_000);
+      expect(h.value()).toBe('starting');
+      expect(h.releases.count).toBe(held);
+    });
+
+    it('says in a start timeout that the server must listen on fd 3', () => {
+      const h = harness({ socket: 'inherit', startTimeoutMs: 1_000 });
+      h.actor.send({ type: 'server.start' });
+      h.spawned();
+      h.clock.increment(1_000);
+      expect(h.context().lastError?.message).toBe(
+        'server did not answer /api/health on port 3333 within 1000 ms (with supervisor.server.socket: inherit the server must listen on file descriptor 3)',
+      );
+    });
   });
 });

@@ -14,6 +14,7 @@ function root(boot: BootAction, keepServer = false) {
       readinessProbe: fromCallback(() => () => undefined),
       livenessProbe: fromCallback(() => () => undefined),
     },
+    actions: { releaseSocket: () => undefined },
   });
   const actor = createActor(supervisorMachine.provide({ actors: { serverLifecycle: lifecycle } }), {
     clock,

@@ -27,6 +27,7 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     config_loaded: true,
     main_server_pid: 4242,
     main_server_adopted: false,
+    main_server_socket: 'own',
     restart_count: 0,
     last_exit: null,
     last_error: null,

@@ -1,0 +1,1 @@
+export { steadyClient, type SteadyClient, type SteadySummary } from './steady-client.mjs';
