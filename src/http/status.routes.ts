@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ActorDoor } from '../actors/actor-door.js';
 import type { ConfigRead } from '../config/config-file.js';
 import type { SupervisorSettings } from '../config/settings.js';
+import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
 import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -21,6 +22,7 @@ export interface RouteSystem {
   inspection: InspectionHub;
   inspectionReplay: InspectionReplay;
   modelsConfig: ModelsConfig;
+  history: HistoryRecorder;
 }
 
 export interface StatusDeps {
@@ -43,6 +45,7 @@ export function currentStatus(deps: StatusDeps): StatusView {
     configLoaded: config.status === 'ok',
     defaultModel: typeof model === 'string' ? model : null,
     metrics: deps.metrics.read(server.context.process?.pid ?? null),
+    lastCrash: deps.system.history.lastCrash(),
   });
 }
 

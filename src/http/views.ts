@@ -1,5 +1,6 @@
 import type { ServerView } from '../actors/actor-refs.js';
 import { statePath, topState } from '../actors/state-value.js';
+import type { CrashSummary } from '../history/history-event.js';
 import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
 
 /** Everything the status view is computed from; the route gathers it without waiting on anything. */
@@ -11,6 +12,8 @@ export interface StatusInput {
   configLoaded: boolean;
   defaultModel: string | null;
   metrics: ProcessMetrics | null;
+  /** The newest crash the history holds, without its log tail. */
+  lastCrash: CrashSummary | null;
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -43,6 +46,9 @@ export function statusView(input: StatusInput) {
     cpu_percent: input.metrics?.cpuPercent ?? null,
     memory_bytes: input.metrics?.memoryBytes ?? null,
     default_model: input.defaultModel,
+    // Health apart from "up": a running server whose latest probe failed is unhealthy; a server not running, unknown.
+    main_server_health: running ? (context.healthy ? 'healthy' : 'unhealthy') : 'unknown',
+    last_crash: input.lastCrash,
   };
 }
 

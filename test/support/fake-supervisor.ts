@@ -75,6 +75,8 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
     default_model: 'claude-sonnet-4-5-20250929',
+    main_server_health: 'healthy',
+    last_crash: null,
     ...overrides,
   };
 }

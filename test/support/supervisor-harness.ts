@@ -31,6 +31,8 @@ export interface HarnessOptions {
   dir?: string;
   /** How often server.log's size is checked for rotation (the supervisor's default is 2 s). */
   rotationIntervalMs?: number;
+  /** How often the metrics history samples the server (the supervisor's default is 5 s). */
+  metricsIntervalMs?: number;
 }
 
 /** A real supervisor on port 0 supervising a real fixture process, in a temp folder of its own. */
@@ -48,6 +50,8 @@ export interface Harness {
   waitForStatus(what: string, predicate: (status: HttpAnswer['json']) => boolean, timeoutMs?: number): Promise<HttpAnswer['json']>;
   /** Lines of server.log. */
   logLines(): string[];
+  /** The newest history events (GET /supervisor/history), newest first. */
+  history(limit?: number): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     routers: options.routers,
     onClose: options.onClose,
     rotationIntervalMs: options.rotationIntervalMs,
+    metricsIntervalMs: options.metricsIntervalMs,
   });
   const url = sup.url;
   const h: Harness = {
@@ -120,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return [];
       }
     },
+    history: async (limit = 1000) => (await request(`${url}/supervisor/history?limit=${limit}`)).json.events,
     close: async () => {
       const pid = sup.system.refs.server.getSnapshot().context.process?.pid ?? null;
       await sup.close();

@@ -27,6 +27,7 @@ function status(): Record<string, unknown> {
     configLoaded: true,
     defaultModel: 'opus',
     metrics: null,
+    lastCrash: null,
   });
 }
 

@@ -36,6 +36,8 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     cpu_percent: null,
     memory_bytes: null,
     default_model: 'claude-sonnet-4-5-20250929',
+    main_server_health: 'healthy',
+    last_crash: null,
     ...overrides,
   };
 }
