@@ -1,4 +1,5 @@
-import { assign, emit, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, emit, enqueueActions, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { LifecycleFact } from './lifecycle-facts.js';
 import { notProvided } from './not-provided.js';
 
 /** One validated change request: the values to set and whether to restart the server on them. */
@@ -35,8 +36,13 @@ export type ConfigApplyAnswer =
 /** Events the config actor accepts. */
 export type ConfigApplyEvent = { type: 'config.apply'; request: ConfigApplyRequest };
 
-/** Events the config actor emits (listen with `actor.on('config.answered', …)`). */
-export type ConfigApplyEmitted = { type: 'config.answered'; answer: ConfigApplyAnswer };
+/**
+ * Events the config actor emits (listen with `actor.on('config.answered', …)`): every answer, and for the history the
+ * facts `config_applied` (a change is in force) and `config_rolled_back` (the previous file was restored).
+ */
+export type ConfigApplyEmitted =
+  | { type: 'config.answered'; answer: ConfigApplyAnswer }
+  | Extract<LifecycleFact, { type: 'config_applied' | 'config_rolled_back' }>;
 
 /** Requests allowed to wait behind the one in progress; more are refused at once with ERR_CONFLICT. */
 export const maxQueuedConfigChanges = 64;
@@ -91,6 +97,13 @@ export const configApplyMachine = setup({
       lastAnswer: (_, answer: ConfigApplyAnswer) => ({ requestId: answer.requestId, ok: answer.ok, code: answer.ok ? null : answer.failure.code }),
     }),
     announce: emit((_, answer: ConfigApplyAnswer) => ({ type: 'config.answered' as const, answer })),
+    // An applied change, or a restored file, is a fact of the history; a refusal that changed nothing is not.
+    tellOutcome: enqueueActions(({ context, enqueue }, answer: ConfigApplyAnswer) => {
+      if (answer.ok) enqueue.emit({ type: 'config_applied', keys: answer.updatedKeys });
+      else if (answer.failure.code === 'ERR_CONFIG_ROLLED_BACK') {
+        enqueue.emit({ type: 'config_rolled_back', keys: context.written?.updatedKeys ?? [], reason: context.restartFailure ?? answer.failure.message });
+      }
+    }),
     refuseBusy: emit(({ context, event }) => ({
       type: 'config.answered' as const,
       answer: {
@@ -221,10 +234,11 @@ export const configApplyMachine = setup({
 
 type AnswerOf<E> = (args: { context: ConfigApplyContext; event: E }) => ConfigApplyAnswer;
 
-// Records the answer in context and emits it: both actions take the same computed answer as params.
+// Records the answer in context, tells the history what changed, and emits the answer: all take the same computed answer as params.
 function reply<E extends DoneActorEvent<unknown> | ErrorActorEvent>(compute: AnswerOf<E>) {
   return [
     { type: 'answer' as const, params: compute },
+    { type: 'tellOutcome' as const, params: compute },
     { type: 'announce' as const, params: compute },
   ];
 }

@@ -1,5 +1,7 @@
-import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assign, emit, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import type { LifecycleFact, StartCause } from './lifecycle-facts.js';
 import { notProvided } from './not-provided.js';
+import { crashedFact, gaveUpFact, haltedFact, restartScheduledFact, runningFact, startingFact, stoppedFact, stoppingFact } from './server-lifecycle.facts.js';
 import type {
   LifecycleError,
   ProbeInput,
@@ -46,24 +48,33 @@ function error(code: string, message: string, at: number): LifecycleError {
   return { code, message, at };
 }
 
-// The shared crash outcome for an exit that counts as a crash: budget spent, restart later, or halt.
+// The start cause a command asks for (a person, unless it says otherwise).
+function commandCause(event: ServerLifecycleEvent): StartCause {
+  return (event.type === 'server.start' || event.type === 'server.restart') && event.cause ? event.cause : 'manual';
+}
+
+// The shared crash outcome for an exit that counts as a crash: budget spent, restart later, or halt. The crashed fact
+// is told after recordCrash (its message) and before recordExit (which forgets the process).
 const crashTransitions = [
   {
     guard: 'crashBudgetSpent',
     target: '#serverLifecycle.crashed.exhausted',
-    actions: ['recordCrash', 'recordExit', 'setCrashLoopError'],
+    actions: ['recordCrash', 'tellCrashed', 'recordExit', 'setCrashLoopError'],
   },
   {
     guard: 'restartAllowed',
     target: '#serverLifecycle.crashed.backoff',
-    actions: ['recordCrash', 'recordExit', 'scheduleRestart'],
+    actions: ['recordCrash', 'tellCrashed', 'recordExit', 'scheduleRestart'],
   },
-  { target: '#serverLifecycle.crashed.halted', actions: ['recordCrash', 'recordExit'] },
+  { target: '#serverLifecycle.crashed.halted', actions: ['recordCrash', 'tellCrashed', 'recordExit'] },
 ] as const;
 
 // Every way into starting is a new attempt: the previous process actor goes and a new one is spawned, which first
 // reports the policy it read from config.yaml (process.launching); starting is then entered again on that policy.
 const launch = ['stopProcess', 'beginAttempt', 'spawnProcess', 'clearAdopt'] as const;
+// A command that launches an attempt at once (from stopped or crashed) names its cause first.
+const commandLaunch = ['noteCommandCause', ...launch] as const;
+
 
 /** The main server's lifecycle: stopped → starting → running → stopping, and crashed with OTP-style restarts. */
 export const serverLifecycleMachine = setup({
@@ -71,6 +82,8 @@ export const serverLifecycleMachine = setup({
     context: {} as ServerLifecycleContext,
     events: {} as ServerLifecycleEvent,
     input: {} as ServerLifecycleInput,
+    // What happened, for the history (listen with `actor.on(type, …)`; lifecycle-facts.ts).
+    emitted: {} as LifecycleFact,
   },
   actors: {
     // Owns one server process (spawned or adopted) and reports process.* facts; provided from src/.
@@ -188,7 +201,29 @@ export const serverLifecycleMachine = setup({
     resetCrashes: assign({ crashTimes: [], consecutiveCrashes: 0, lastError: null, nextRestartAt: null }),
     resetBackoff: assign({ consecutiveCrashes: 0 }),
     clearSchedule: assign({ nextRestartAt: null }),
-    afterStopRestart: assign({ afterStop: 'restart' as const }),
+    afterStopRestart: assign({ afterStop: 'restart' as const, startCause: ({ event }) => commandCause(event) }),
+    noteCommandCause: assign({ startCause: ({ event }) => commandCause(event) }),
+    noteCrashRestart: assign({ startCause: 'crash_restart' as const }),
+    tellStarting: enqueueActions(({ context, event, enqueue }) => {
+      const fact = startingFact(context, event);
+      if (fact) enqueue.emit(fact);
+    }),
+    tellRunning: enqueueActions(({ context, event, enqueue }) => {
+      const fact = runningFact(context, event);
+      if (fact) enqueue.emit(fact);
+    }),
+    tellCrashed: enqueueActions(({ context, event, enqueue }) => {
+      const fact = crashedFact(context, event);
+      if (fact) enqueue.emit(fact);
+    }),
+    tellStopped: enqueueActions(({ context, event, enqueue }) => {
+      const fact = stoppedFact(context, event);
+      if (fact) enqueue.emit(fact);
+    }),
+    tellStopping: emit(({ context, event }) => stoppingFact(context, event)),
+    tellRestartScheduled: emit(({ context }) => restartScheduledFact(restartDelay(context))),
+    tellGaveUp: emit(({ context }) => gaveUpFact(context)),
+    tellHalted: emit(({ context }) => haltedFact(context)),
     afterStopStopped: assign({ afterStop: 'stopped' as const }),
     setAdopt: assign({ adopt: ({ event, context }) => (event.type === 'server.adopt' ? event.process : context.adopt) }),
   },
@@ -234,6 +269,7 @@ export const serverLifecycleMachine = setup({
     serverVersion: null,
     afterStop: 'stopped',
     adopt: null,
+    startCause: 'autostart',
   }),
   // Whatever the state, the policy in force is the one the latest process actor read.
   on: {
@@ -245,8 +281,8 @@ export const serverLifecycleMachine = setup({
       description: 'No server process; waits for a start command.',
       entry: ['stopProcess', 'releaseSocket'],
       on: {
-        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
-        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
         'server.adopt': { target: 'starting', actions: ['resetCrashes', 'setAdopt', ...launch] },
       },
     },
@@ -262,14 +298,14 @@ export const serverLifecycleMachine = setup({
       on: {
         // Entered again on the policy the process actor read: the probe asks its port, the timeout is its value.
         'process.launching': { target: 'starting', reenter: true, actions: 'adoptPolicy' },
-        'process.spawned': { actions: 'recordSpawn' },
-        'process.spawnFailed': { target: 'crashed.halted', actions: 'recordSpawnFailure' },
+        'process.spawned': { actions: ['recordSpawn', 'tellStarting'] },
+        'process.spawnFailed': { target: 'crashed.halted', actions: ['recordSpawnFailure', 'tellCrashed'] },
         'process.exited': [
-          { guard: 'startCannotSucceed', target: 'crashed.halted', actions: ['recordExit', 'recordStartFailure'] },
-          { guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' },
+          { guard: 'startCannotSucceed', target: 'crashed.halted', actions: ['recordStartFailure', 'tellCrashed', 'recordExit'] },
+          { guard: 'exitIsNotACrash', target: 'stopped', actions: ['tellStopped', 'recordExit'] },
           ...crashTransitions,
         ],
-        'health.ok': { guard: 'hasProcess', target: 'running', actions: 'markRunning' },
+        'health.ok': { guard: 'hasProcess', target: 'running', actions: ['tellRunning', 'markRunning'] },
         'server.stop': { target: 'stopping', actions: 'afterStopStopped' },
         // A start or restart while starting joins the attempt under way, unless the restart must see a changed config.
         'server.start': {},
@@ -286,7 +322,7 @@ export const serverLifecycleMachine = setup({
         stableAfter: { actions: 'resetBackoff' },
       },
       on: {
-        'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: 'recordExit' }, ...crashTransitions],
+        'process.exited': [{ guard: 'exitIsNotACrash', target: 'stopped', actions: ['tellStopped', 'recordExit'] }, ...crashTransitions],
         'health.ok': { actions: 'recordHealthy' },
         'health.failed': [
           { guard: 'healthBudgetSpent', target: 'stopping', actions: ['recordUnhealthy', 'setHealthError'] },
@@ -299,7 +335,7 @@ export const serverLifecycleMachine = setup({
     },
     stopping: {
       description: 'SIGTERM went to the process group; SIGKILL follows after stopTimeout. Then stopped, restart or crash.',
-      entry: 'terminateProcess',
+      entry: ['tellStopping', 'terminateProcess'],
       initial: 'terminating',
       states: {
         terminating: {
@@ -316,11 +352,11 @@ export const serverLifecycleMachine = setup({
         'process.spawnFailed': [
           { guard: 'afterStopIsStopped', target: 'stopped' },
           { guard: 'afterStopIsRestart', target: 'starting', actions: launch },
-          { target: 'crashed.halted', actions: 'recordSpawnFailure' },
+          { target: 'crashed.halted', actions: ['recordSpawnFailure', 'tellCrashed'] },
         ],
         'process.exited': [
-          { guard: 'afterStopIsStopped', target: 'stopped', actions: 'recordExit' },
-          { guard: 'afterStopIsRestart', target: 'starting', actions: ['recordExit', ...launch] },
+          { guard: 'afterStopIsStopped', target: 'stopped', actions: ['tellStopped', 'recordExit'] },
+          { guard: 'afterStopIsRestart', target: 'starting', actions: ['tellStopped', 'recordExit', ...launch] },
           ...crashTransitions,
         ],
         // Commands while stopping change only where the stop leads; two restarts make one.
@@ -336,20 +372,21 @@ export const serverLifecycleMachine = setup({
       states: {
         backoff: {
           description: 'Waiting restartBackoff before an automatic restart.',
-          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: ['countRestart', ...launch] } },
+          entry: 'tellRestartScheduled',
+          after: { restartBackoff: { target: '#serverLifecycle.starting', actions: ['countRestart', 'noteCrashRestart', ...launch] } },
         },
         exhausted: {
           description: 'More than `intensity` crashes within `periodMs`: no automatic restart until a manual start.',
-          entry: 'releaseSocket',
+          entry: ['releaseSocket', 'tellGaveUp'],
         },
         halted: {
           description: 'Not restarted automatically (restart policy, or a start error retrying would not fix).',
-          entry: 'releaseSocket',
+          entry: ['releaseSocket', 'tellHalted'],
         },
       },
       on: {
-        'server.start': { target: 'starting', actions: ['resetCrashes', ...launch] },
-        'server.restart': { target: 'starting', actions: ['resetCrashes', ...launch] },
+        'server.start': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
+        'server.restart': { target: 'starting', actions: ['resetCrashes', ...commandLaunch] },
         'server.stop': { target: 'stopped', actions: 'clearSchedule' },
       },
     },

@@ -1,3 +1,5 @@
+import type { LogSpan, StartCause } from './lifecycle-facts.js';
+
 /** Restart type in OTP's words: permanent (always), transient (only after an abnormal exit), temporary (never). */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
@@ -70,6 +72,8 @@ export interface ServerLifecycleContext {
   afterStop: AfterStop;
   /** A live server from an earlier supervisor run, to be adopted instead of spawned. */
   adopt: ProcessInfo | null;
+  /** Why the attempt under way (or the one queued behind a stop) began: told in its `starting` fact. */
+  startCause: StartCause;
 }
 
 export interface ServerLifecycleInput {
@@ -78,17 +82,24 @@ export interface ServerLifecycleInput {
 
 /** Commands (from people and the supervisor) and facts (from the process and probes), facts carrying `at`. */
 export type ServerLifecycleEvent =
-  | { type: 'server.start' }
-  | { type: 'server.stop' }
-  /** `fresh`: the new process must read config.yaml as it is now, so an attempt already under way is not joined. */
-  | { type: 'server.restart'; fresh?: boolean }
+  /** `cause`: who asked (default manual); told in the history. */
+  | { type: 'server.start'; cause?: 'autostart' | 'manual' }
+  | { type: 'server.stop'; cause?: 'manual' | 'shutdown' }
+  /**
+   * `fresh`: the new process must read config.yaml as it is now, so an attempt already under way is not joined.
+   * `cause`: a person (manual, the default) or the config applier (config_apply).
+   */
+  | { type: 'server.restart'; fresh?: boolean; cause?: 'manual' | 'config_apply' }
   | { type: 'server.adopt'; process: ProcessInfo }
   /** The process actor read config.yaml for this attempt: the policy it starts (or adopts) the server with. */
   | { type: 'process.launching'; policy: LifecyclePolicy; at: number }
   | { type: 'process.spawned'; pid: number; pgid: number; at: number; adopted?: boolean }
   | { type: 'process.spawnFailed'; code: string; message: string; at: number }
-  /** `startFailure`: this exit, if it ends a start, is one a retry cannot fix (the server ignored the socket it was given). */
-  | { type: 'process.exited'; code: number | null; signal: string | null; at: number; startFailure?: StartFailure }
+  /**
+   * `log`: where this run's output lies in server.log, when known (the crash's log tail is read from it).
+   * `startFailure`: this exit, if it ends a start, is one a retry cannot fix (the server ignored the socket it was given).
+   */
+  | { type: 'process.exited'; code: number | null; signal: string | null; at: number; log?: LogSpan; startFailure?: StartFailure }
   | { type: 'health.ok'; at: number; version: string | null }
   | { type: 'health.failed'; at: number; message: string };
 

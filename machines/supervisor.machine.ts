@@ -40,9 +40,9 @@ export const supervisorMachine = setup({
     boot: enqueueActions(({ context, enqueue }) => {
       const boot = context.boot;
       if (boot.type === 'adopt') enqueue.sendTo('server', { type: 'server.adopt' as const, process: boot.process });
-      else if (boot.type === 'start') enqueue.sendTo('server', { type: 'server.start' as const });
+      else if (boot.type === 'start') enqueue.sendTo('server', { type: 'server.start' as const, cause: 'autostart' as const });
     }),
-    stopServer: sendTo('server', { type: 'server.stop' as const }),
+    stopServer: sendTo('server', { type: 'server.stop' as const, cause: 'shutdown' as const }),
     trackServer: assign({
       serverAtRest: ({ event }) => {
         const value = 'snapshot' in event ? (event.snapshot as { value: unknown }).value : undefined;

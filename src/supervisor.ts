@@ -7,6 +7,8 @@ import { isIPv4 } from './http/host-header.js';
 import { createSseHub } from './http/sse.js';
 import { serverFiles } from './logs/server-files.js';
 import { createLogRotator } from './logs/log-rotator.js';
+import { topState } from './actors/state-value.js';
+import { MetricsHistory } from './metrics/metrics-history.js';
 import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createSupervisorSystem, type SupervisorSystem, type SystemOptions } from './system.js';
 import { createTokenFile, planToken } from './token-file.js';
@@ -24,6 +26,8 @@ export interface SupervisorOptions extends SystemOptions {
   onClose?: () => void;
   /** How often server.log's size is checked for rotation. */
   rotationIntervalMs?: number;
+  /** How often the server's CPU and memory are sampled for the metrics history (default 5 s). */
+  metricsIntervalMs?: number;
 }
 
 /** A running supervisor: the actor system behind a listening HTTP server. */
@@ -62,6 +66,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+// The pid of the server while it runs (not while it starts, stops or is adopted but not yet healthy).
+function runningPid(system: SupervisorSystem): number | null {
+  const server = system.actors.server();
+  return topState(server.value) === 'running' ? server.context.process?.pid ?? null : null;
+}
+
 /** Starts the actor system and the HTTP API; rejects (having stopped everything) if the port cannot be bound. */
 export async function startSupervisor(options: SupervisorOptions): Promise<RunningSupervisor> {
   const host = options.host ?? '127.0.0.1';
@@ -81,7 +91,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   let system: SupervisorSystem;
   try {
     tokenFile = tokenPlan ? createTokenFile(tokenPlan) : null;
-    system = createSupervisorSystem({ ...options, env });
+    const bearer = tokenFile?.token ?? givenToken;
+    system = createSupervisorSystem({ ...options, env, secrets: bearer ? [bearer] : [] });
   } catch (error) {
     // Nothing left behind by a start that fails here: the port is let go and a token file made for it removed.
     tokenFile?.undo();
@@ -90,7 +101,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
   }
   const token = tokenFile?.token ?? givenToken;
   const streams = createSseHub();
-  const app = createApp({ system, startedAt, version: supervisorVersion, metrics, token, streams, routers: options.routers?.(system) });
+  const metricsHistory = new MetricsHistory(metrics, () => runningPid(system), options.metricsIntervalMs);
+  const stopSampling = metricsHistory.start();
+  const app = createApp({ system, startedAt, version: supervisorVersion, metrics, metricsHistory, token, streams, routers: options.routers?.(system) });
   // Size rotation of server.log (copy-then-truncate, see docs/logs.md), checked on a timer that never keeps us alive.
   const rotator = createLogRotator(() => {
     const s = system.supervisorSettings();
@@ -107,6 +120,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       streams.closeAll();
       stopRotation();
+      stopSampling();
       options.onClose?.();
       httpServer.closeIdleConnections();
       await system.shutdown();

@@ -29,6 +29,9 @@ import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
 import { serverProcessLogic } from './lifecycle/server-process.logic.js';
 import { serverFiles } from './logs/server-files.js';
+import { lifecycleFactTypes } from '../machines/lifecycle-facts.js';
+import { HistoryRecorder } from './history/history-recorder.js';
+import { configuredSecrets } from './redact/configured-secrets.js';
 import { supervisorVersion } from './version.js';
 
 export interface SystemOptions {
@@ -43,6 +46,10 @@ export interface SystemOptions {
   adoptPollMs?: number;
   /** Longest a config change waits for the Models API to judge its default_model (tests shorten it). */
   modelCheckWaitMs?: number;
+  /** Secrets besides the configured ones (the bearer token), redacted in crash log tails. */
+  secrets?: readonly string[];
+  /** How long the history waits before reading a crash's log tail and writing (default 50 ms). */
+  historyDeferMs?: number;
 }
 
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
@@ -61,6 +68,8 @@ export interface SupervisorSystem extends ConfigReaders {
   inspectionReplay: InspectionReplay;
   /** What the model cache reads from env and config. */
   modelsConfig: ModelsConfig;
+  /** What happened, as history events (GET /supervisor/history and /supervisor/events). */
+  history: HistoryRecorder;
   /** Stops the server (unless keepServer) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -86,7 +95,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
-    const outcome = await actors.command('restart', { fresh: true });
+    const outcome = await actors.command('restart', { fresh: true, cause: 'config_apply' });
     if (outcome.kind === 'failed') throw new Error(outcome.message);
   };
 
@@ -98,6 +107,8 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   inspection.runStarted(process.pid, supervisorVersion);
   // The listening socket held for the server with supervisor.server.socket: inherit (bound at its first start).
   const socket = new InheritedSocket();
+  const history = createHistory(readers, env, options);
+  history.record({ type: 'supervisor_started', version: supervisorVersion, adopted_pid: adoption.adopt?.pid ?? null });
   const root = createActor(
     supervisorMachine.provide({
       actors: {
@@ -114,6 +125,10 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   );
   root.start();
   const refs = systemRefs(root);
+  // The one place facts become history: every fact the lifecycle and the config applier emit (lifecycle-facts.ts).
+  for (const type of lifecycleFactTypes) refs.server.on(type, (fact) => history.record(fact));
+  refs.config.on('config_applied', (fact) => history.record(fact));
+  refs.config.on('config_rolled_back', (fact) => history.record(fact));
   const actors = createActorDoor(refs, {
     commandTimeouts: serverSettings,
     applyTimeoutMs: () => applyTimeoutMs(serverSettings()),
@@ -131,14 +146,28 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     inspection,
     inspectionReplay,
     modelsConfig,
+    history,
     // The socket goes last: a server left running (--keep-server) keeps its own copy and goes on serving.
     shutdown: async (timeoutMs = serverSettings().stopTimeoutMs + 5_000) => {
       await actors.shutdown(timeoutMs);
       await socket.release();
-      // The last records (stopping, stopped) reach the file before the process exits.
+      // The last records (stopping, stopped) reach the files before the process exits.
       await inspectionReplay.flush();
+      history.record({ type: 'supervisor_stopped' });
+      await history.flush();
     },
   };
+}
+
+// The history in the log dir, crash log tails redacted like the log stream (configured credentials and the token).
+function createHistory(readers: ConfigReaders, env: NodeJS.ProcessEnv, options: SystemOptions): HistoryRecorder {
+  const files = () => serverFiles(readers.supervisorSettings().logDir);
+  return new HistoryRecorder({
+    historyPath: () => files().historyPath,
+    logPath: () => files().logPath,
+    secrets: () => [...configuredSecrets(readers.settingsData(), env), ...(options.secrets ?? [])],
+    deferMs: options.historyDeferMs,
+  });
 }
 
 // A file broken by hand must not swap the real server for defaults: settings come from the last good parse.

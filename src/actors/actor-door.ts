@@ -11,7 +11,7 @@ import {
   type ModelsRequest,
 } from './actor-requests.js';
 import { boundedWait } from './bounded-wait.js';
-import { commandBoundMs, runServerCommand, sendServerCommand, type CommandResult, type CommandTimeouts, type ServerCommand } from './server-commands.js';
+import { commandBoundMs, runServerCommand, sendServerCommand, type CommandOptions, type CommandResult, type CommandTimeouts, type ServerCommand } from './server-commands.js';
 
 /** What routes and the CLI may do with the actors; every wait is bounded. */
 export interface ActorDoor {
@@ -24,7 +24,7 @@ export interface ActorDoor {
   /** Sends a server command and returns at once. */
   tell(command: ServerCommand): void;
   /** Sends a server command and waits (bounded by the current start/stop timeouts) for the outcome it caused. */
-  command(command: ServerCommand, options?: { signal?: AbortSignal; fresh?: boolean }): Promise<CommandResult>;
+  command(command: ServerCommand, options?: CommandOptions): Promise<CommandResult>;
   /** Applies a validated change through the config actor (write, restart, roll back) and resolves with its answer. */
   applyConfig: ApplyConfig;
   /** Asks the model cache for the list (waiting, bounded, for a fetch the request started or joined). */

@@ -55,6 +55,13 @@ export function commandOutcome(target: CommandTarget, view: LifecycleView): Comm
   return { kind: 'pending' };
 }
 
+/** How a command is sent: `fresh` (restart only, see runServerCommand) and who asks (the history's cause; default manual). */
+export interface CommandOptions {
+  signal?: AbortSignal;
+  fresh?: boolean;
+  cause?: 'manual' | 'config_apply';
+}
+
 /** Sends a command without waiting for its outcome (`?wait=false`). */
 export function sendServerCommand(server: ServerRef, command: ServerCommand): void {
   server.send({ type: `server.${command}` });
@@ -68,9 +75,9 @@ export function runServerCommand(
   server: ServerRef,
   command: ServerCommand,
   boundMs: number,
-  { signal, fresh = false }: { signal?: AbortSignal; fresh?: boolean } = {},
+  { signal, fresh = false, cause }: CommandOptions = {},
 ): Promise<CommandResult> {
-  server.send(command === 'restart' ? { type: 'server.restart', fresh } : { type: `server.${command}` });
+  server.send(command === 'restart' ? { type: 'server.restart', fresh, ...(cause ? { cause } : {}) } : { type: `server.${command}` });
   const target = commandTarget(command, server.getSnapshot());
   return boundedWait<CommandResult>(
     (answer) => {

@@ -1,4 +1,5 @@
 import { formatBytes } from '../client/format.js';
+import { programName } from './command.js';
 // Pure text views of the supervisor's answers for the terminal.
 import type { CurrentModelInfo, ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
 
@@ -20,6 +21,10 @@ export function formatStatus(status: SupervisorStatus, url: string, modelInfo: C
   rows.push(['restarts', String(status.restart_count)]);
   rows.push(['last exit', status.last_exit ? formatExit(status.last_exit) : '-']);
   if (status.last_error) rows.push(['last error', status.last_error]);
+  if (status.last_crash) {
+    const crash = status.last_crash;
+    rows.push(['last crash', `#${crash.seq} at ${crash.at}: ${crash.reason}: ${crash.message} (${programName} history --crash ${crash.seq})`]);
+  }
   if (status.next_restart_at !== null && status.next_restart_at !== undefined) rows.push(['next restart', formatTimestamp(status.next_restart_at)]);
   if (status.cpu_percent !== null && status.cpu_percent !== undefined) rows.push(['cpu', `${round(status.cpu_percent, 1)}%`]);
   if (status.memory_bytes !== null && status.memory_bytes !== undefined) rows.push(['memory', formatBytes(status.memory_bytes)]);

@@ -200,6 +200,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/supervisor/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to the main server and why, newest first.
+         * @description Every lifecycle fact as an event (docs/api.md, History): the supervisor's start and stop, each start with its
+         *     cause, running with how long the start took, each crash with its code, signal, how long the server ran, the
+         *     reason and the last lines the server wrote (redacted), scheduled restarts, giving up, halts, stops, config
+         *     changes applied or rolled back. Kept in `<log_dir>/history.jsonl` (the newest 1000), across supervisor restarts.
+         */
+        get: operations["getHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervisor/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history's events as they happen, as server-sent events.
+         * @description One event per history event: `id: <seq>` and `data: <the event as JSON>` (the shape of `GET
+         *     /supervisor/history`'s events). `Last-Event-ID` (an event's seq) first sends the events after it from the
+         *     history file, without gap or duplicate, then follows; without it the stream starts with the next event. A
+         *     `: ping` comment comes every 15 s; the stream ends when the supervisor shuts down. What an app listens to for
+         *     "server crashed / back up / gave up" notices.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervisor/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The main server's CPU and memory, sampled every 5 s while it runs, over the last hour. */
+        get: operations["getMetricsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervisor/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics in the Prometheus text exposition format.
+         * @description `parachute_server_up`, `parachute_server_state{state}`, `parachute_server_healthy`,
+         *     `parachute_server_restarts_total`, `parachute_server_crashes_total`, `parachute_server_cpu_percent`,
+         *     `parachute_server_memory_bytes`, `parachute_server_uptime_seconds`, `parachute_supervisor_memory_bytes`,
+         *     `parachute_supervisor_uptime_seconds` (docs/api.md, Metrics).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/supervisor/openapi.json": {
         parameters: {
             query?: never;
@@ -331,7 +418,7 @@ export interface components {
          * @description Every error code; each maps to one HTTP status (src/errors.ts), except that lifecycle failures of a server command are always 500.
          * @enum {string}
          */
-        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
+        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_COMMAND_NOT_FOUND" | "ERR_NOT_EXECUTABLE" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
         /** @description The body of every error answer without further fields; responses narrow `code` to what they can carry. */
         Error: {
             /** @description What was wrong, for people. */
@@ -497,6 +584,166 @@ export interface components {
              *     Settings page, `models`). Null when no `default_model` is set.
              */
             default_model_info: components["schemas"]["CurrentModelInfo"] | null;
+            main_server_health: components["schemas"]["MainServerHealth"];
+            /** @description The newest crash in the history, without its log tail (null when there was none). */
+            last_crash: components["schemas"]["CrashSummary"] | null;
+        };
+        /**
+         * @description `healthy`: running and the latest probe answered 2xx; `unhealthy`: running, but the latest probe failed; `unknown`: not running.
+         * @enum {string}
+         */
+        MainServerHealth: "healthy" | "unhealthy" | "unknown";
+        /**
+         * @description Why a start began.
+         * @enum {string}
+         */
+        StartCause: "autostart" | "manual" | "crash_restart" | "config_apply";
+        /**
+         * @description Why the server is being stopped.
+         * @enum {string}
+         */
+        StopCause: "manual" | "restart" | "config_apply" | "start_timeout" | "liveness" | "shutdown";
+        /**
+         * @description The process exited, failed `health_failures` liveness probes in a row, was not healthy within `start_timeout_ms`, or could not be started.
+         * @enum {string}
+         */
+        CrashReason: "exit" | "liveness" | "start_timeout" | "spawn_failed";
+        /** @description A `crashed` event without its log tail. */
+        CrashSummary: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "crashed";
+            pid: number | null;
+            code: number | null;
+            /** @example SIGKILL */
+            signal: string | null;
+            /** @description From the spawn (or adoption) to the exit; null when it never ran. */
+            ran_for_ms: number | null;
+            reason: components["schemas"]["CrashReason"];
+            /** @example server was killed by SIGKILL */
+            message: string;
+        };
+        /** @description One history event: `seq` (increasing across supervisor restarts), `at` (ISO 8601) and `type` decide the rest. */
+        HistoryEvent: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "supervisor_started";
+            version: string;
+            /** @description A server left running by an earlier supervisor and adopted. */
+            adopted_pid: number | null;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "supervisor_stopped";
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "starting";
+            pid: number;
+            cause: components["schemas"]["StartCause"];
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "running";
+            pid: number;
+            /** @description From the spawn (or adoption) until the health check answered 2xx. */
+            took_ms: number;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "crashed";
+            pid: number | null;
+            code: number | null;
+            signal: string | null;
+            ran_for_ms: number | null;
+            reason: components["schemas"]["CrashReason"];
+            message: string;
+            /** @description The last (up to) 20 lines the server wrote in that run before it died, redacted like the log stream; a line over 1024 bytes is cut and ends with ` …`. */
+            log_tail: string[];
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "restart_scheduled";
+            delay_ms: number;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "gave_up";
+            crashes: number;
+            period_ms: number;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "halted";
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "stopping";
+            cause: components["schemas"]["StopCause"];
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "stopped";
+            pid: number | null;
+            code: number | null;
+            signal: string | null;
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "config_applied";
+            keys: string[];
+        } | {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @constant */
+            type: "config_rolled_back";
+            keys: string[];
+            /** @description Why the server did not come back healthy on the new config. */
+            reason: string;
+        };
+        HistoryList: {
+            events: components["schemas"]["HistoryEvent"][];
+            count: number;
+        };
+        MetricsHistory: {
+            /**
+             * @description How often the server is sampled (5 s).
+             * @example 5000
+             */
+            interval_ms: number;
+            samples: {
+                /** Format: date-time */
+                at: string;
+                cpu_percent: number;
+                memory_bytes: number;
+            }[];
         };
         ServerCommandDone: {
             /** @constant */
@@ -1274,6 +1521,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Machines"];
+                };
+            };
+            400: components["responses"]["RequestError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getHistory: {
+        parameters: {
+            query?: {
+                /** @description How many of the newest events. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryList"];
+                };
+            };
+            /** @description `limit` is not an integer from 1 to 1000 (`ERR_INVALID_VALUE`), or the body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "ERR_INVALID_JSON" | "ERR_BAD_REQUEST" | "ERR_INVALID_VALUE";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The seq of the last event received; the stream resumes right after it. Anything but digits is ignored. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["RequestError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetricsHistory: {
+        parameters: {
+            query?: {
+                /** @description How many seconds back, up to the hour kept in memory. */
+                window?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The samples in the window, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsHistory"];
+                };
+            };
+            /** @description `window` is not an integer from 1 to 3600 (`ERR_INVALID_VALUE`), or the body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "ERR_INVALID_JSON" | "ERR_BAD_REQUEST" | "ERR_INVALID_VALUE";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition (text format 0.0.4). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             400: components["responses"]["RequestError"];

@@ -8,9 +8,12 @@ import type {
   ConfigValue,
   ErrorResponse,
   HealthResponse,
+  HistoryEvent,
+  HistoryList,
   InspectionEvent,
   LogEvent,
   MachinesResponse,
+  MetricsHistory,
   ModelsResponse,
   ServerAction,
   ServerCommandAccepted,
@@ -64,6 +67,14 @@ export interface LogsOptions extends CallOptions {
   /** Resume after this event id (a byte offset) instead of starting with the last `lines`. */
   lastEventId?: string;
   /** Reconnect a followed stream that drops, resuming with Last-Event-ID (default true). */
+  reconnect?: boolean;
+}
+
+/** Options of the history event stream. */
+export interface EventsOptions extends CallOptions {
+  /** Resume after this event's seq: the events after it come first, from the history file. */
+  lastEventId?: string;
+  /** Reconnect a stream that drops, resuming with Last-Event-ID (default true). */
   reconnect?: boolean;
 }
 
@@ -230,16 +241,53 @@ export class SupervisorClient {
    */
   async *logs(options: LogsOptions = {}): AsyncGenerator<LogEvent> {
     const follow = options.follow ?? true;
-    const reconnect = follow && (options.reconnect ?? true);
     const query: Record<string, string> = { follow: String(follow) };
     if (options.lines !== undefined) query.lines = String(options.lines);
+    const messages = this.followStream('/supervisor/logs', 'log stream', query, { ...options, reconnect: follow && (options.reconnect ?? true) });
+    for await (const message of messages) {
+      if (message.event === 'message') yield toLogEvent(message);
+    }
+  }
+
+  /** `GET /supervisor/history`: the newest `limit` events (server default 50, at most 1000), newest first. */
+  history(options: CallOptions & { limit?: number } = {}): Promise<HistoryList> {
+    const query = options.limit === undefined ? undefined : { limit: String(options.limit) };
+    return this.json('GET', '/supervisor/history', { signal: options.signal, query });
+  }
+
+  /**
+   * `GET /supervisor/events`: the history's events as they happen, as an async iterator. With `lastEventId` (a seq)
+   * the events after it come first; a stream that drops is reopened with Last-Event-ID, so none is lost or repeated
+   * (SupervisorUnreachableError after `maxReconnects` attempts in a row that bring no event).
+   */
+  async *events(options: EventsOptions = {}): AsyncGenerator<HistoryEvent> {
+    for await (const message of this.followStream('/supervisor/events', 'event stream', {}, { ...options, reconnect: options.reconnect ?? true })) {
+      const event = parseJsonOr<HistoryEvent | undefined>(message.data, undefined);
+      if (event !== undefined && message.event === 'message') yield event;
+    }
+  }
+
+  /** `GET /supervisor/metrics/history`: the server's CPU and memory samples of the last `windowSeconds` (default 3600). */
+  metricsHistory(options: CallOptions & { windowSeconds?: number } = {}): Promise<MetricsHistory> {
+    const query = options.windowSeconds === undefined ? undefined : { window: String(options.windowSeconds) };
+    return this.json('GET', '/supervisor/metrics/history', { signal: options.signal, query });
+  }
+
+  // An event stream's messages; with `reconnect`, a dropped stream is reopened with the last id seen.
+  private async *followStream(
+    path: string,
+    what: string,
+    query: Record<string, string>,
+    options: CallOptions & { lastEventId?: string; reconnect: boolean },
+  ): AsyncGenerator<SseMessage> {
+    const reconnect = options.reconnect;
     let lastId = options.lastEventId ?? null;
     let delayMs = this.reconnectDelayMs;
     let attempts = 0;
     for (let first = true; ; first = false) {
       let opened: OpenStream;
       try {
-        opened = await this.stream('/supervisor/logs', query, lastId, options.signal);
+        opened = await this.stream(path, query, lastId, options.signal);
       } catch (error) {
         // The first connection fails loudly; a lost followed stream retries before giving up.
         if (first || !reconnect || !(error instanceof SupervisorUnreachableError) || attempts >= this.maxReconnects) throw error;
@@ -252,18 +300,18 @@ export class SupervisorClient {
           if (message.retry !== null) delayMs = message.retry;
           lastId = message.id ?? lastId;
           attempts = 0;
-          if (message.event === 'message') yield toLogEvent(message);
+          yield message;
         }
       } catch (error) {
         // A broken connection is a dropped stream (reconnected below when following); an abort is the caller's.
         if (options.signal?.aborted) throw options.signal.reason;
-        if (!reconnect) throw new SupervisorUnreachableError(this.baseUrl, `the log stream of ${this.baseUrl} broke: ${describeCause(error)}`, { cause: error });
+        if (!reconnect) throw new SupervisorUnreachableError(this.baseUrl, `the ${what} of ${this.baseUrl} broke: ${describeCause(error)}`, { cause: error });
       } finally {
         opened.close();
       }
       if (!reconnect || options.signal?.aborted) return;
       if (attempts >= this.maxReconnects) {
-        throw new SupervisorUnreachableError(this.baseUrl, `the log stream of ${this.baseUrl} closed and did not come back`);
+        throw new SupervisorUnreachableError(this.baseUrl, `the ${what} of ${this.baseUrl} closed and did not come back`);
       }
       attempts += 1;
       await abortableDelay(delayMs, options.signal);

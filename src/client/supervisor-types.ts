@@ -86,3 +86,12 @@ export type InspectionSnapshot = Schemas['InspectionSnapshot'];
 
 /** The data of an `event` event of `GET /supervisor/inspect`. */
 export type InspectionEventData = Schemas['InspectionEvent'];
+
+/** One event of the history (docs/api.md, History): `GET /supervisor/history`'s items and `/supervisor/events`' data. */
+export type HistoryEvent = Schemas['HistoryEvent'];
+
+/** `GET /supervisor/history`: the newest events, newest first. */
+export type HistoryList = Schemas['HistoryList'];
+
+/** `GET /supervisor/metrics/history`: the server's CPU and memory samples. */
+export type MetricsHistory = Schemas['MetricsHistory'];

@@ -4,7 +4,10 @@ import { serverFiles } from '../logs/server-files.js';
 import { configuredSecrets } from '../redact/configured-secrets.js';
 import { createConfigRouter, modelChecker } from './config.routes.js';
 import { createInspectRouter } from './inspect.routes.js';
+import { createHistoryRouter } from './history.routes.js';
 import { createLogsRouter } from './logs.routes.js';
+import { createMetricsRouter } from './metrics.routes.js';
+import type { MetricsHistory } from '../metrics/metrics-history.js';
 import { createMachinesRouter } from './machines.routes.js';
 import { createModelsRouter } from './models.routes.js';
 import { createOpenApiRouter } from './openapi.routes.js';
@@ -21,6 +24,8 @@ export interface AppDeps extends StatusDeps {
   token: string | null;
   /** Routers of other parts (logs, config, models, UI), mounted behind the same guard. */
   routers?: Router[];
+  /** The server's CPU and memory over the last hour. */
+  metricsHistory: MetricsHistory;
 }
 
 /** The Express app: the guard (docs/api.md, Security) in front of every route, thin routes, errors as `{detail, code}`. */
@@ -60,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(createInspectRouter({ inspection: deps.system.inspection, replay: deps.system.inspectionReplay, streams: deps.streams }));
+  app.use(createHistoryRouter({ history: deps.system.history, streams: deps.streams }));
+  app.use(createMetricsRouter(deps));
   app.use(createUiRouter({ assetsDir: defaultUiAssetsDir() }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ActorDoor } from '../actors/actor-door.js';
 import type { ConfigRead } from '../config/config-file.js';
 import type { SupervisorSettings } from '../config/settings.js';
+import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
 import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -23,6 +24,7 @@ export interface RouteSystem {
   inspection: InspectionHub;
   inspectionReplay: InspectionReplay;
   modelsConfig: ModelsConfig;
+  history: HistoryRecorder;
 }
 
 export interface StatusDeps {
@@ -49,6 +51,7 @@ export function currentStatus(deps: StatusDeps): StatusView {
     // Only what the model cache holds: status never waits on (or starts) an upstream call.
     defaultModelInfo: defaultModel === null ? null : cachedModelInfo(actors.modelsCache(), modelsConfig.credentialId(), defaultModel, fallbackModels),
     metrics: deps.metrics.read(server.context.process?.pid ?? null),
+    lastCrash: deps.system.history.lastCrash(),
   });
 }
 

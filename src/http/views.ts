@@ -1,5 +1,6 @@
 import type { ServerView } from '../actors/actor-refs.js';
 import { statePath, topState } from '../actors/state-value.js';
+import type { CrashSummary } from '../history/history-event.js';
 import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
 import type { CurrentModelInfo } from '../models/current-model.js';
 
@@ -14,6 +15,8 @@ export interface StatusInput {
   /** What the model cache already knows of `defaultModel` (never fetched for status). */
   defaultModelInfo: CurrentModelInfo | null;
   metrics: ProcessMetrics | null;
+  /** The newest crash the history holds, without its log tail. */
+  lastCrash: CrashSummary | null;
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -47,6 +50,9 @@ export function statusView(input: StatusInput) {
     memory_bytes: input.metrics?.memoryBytes ?? null,
     default_model: input.defaultModel,
     default_model_info: input.defaultModelInfo,
+    // Health apart from "up": a running server whose latest probe failed is unhealthy; a server not running, unknown.
+    main_server_health: running ? (context.healthy ? 'healthy' : 'unhealthy') : 'unknown',
+    last_crash: input.lastCrash,
   };
 }
 

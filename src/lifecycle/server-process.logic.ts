@@ -1,14 +1,18 @@
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromCallback } from 'xstate';
+import type { LogSpan } from '../../machines/lifecycle-facts.js';
 import type { ProcessCommand, ProcessInfo, ServerLifecycleEvent, ServerProcessInput, StartFailure } from '../../machines/server-lifecycle.types.js';
 import type { ServerSettings } from '../config/settings.js';
+import { layoutEnd, readLayout } from '../logs/log-layout.js';
 import { writeSeparator, type ServerLogMark } from '../logs/log-separator.js';
 import { serverFiles, type ServerFiles } from '../logs/server-files.js';
 import { inheritedSocketEnv, socketForStart, startFailureOf, type InheritedSocket } from './inherited-socket.js';
 import { policyOf } from './lifecycle-policy.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
+import { lookUpCommand } from './command-path.js';
 import { portInUse } from './port-check.js';
+import { findPortHolder, portInUseMessage } from './port-holder.js';
 import { groupMembers, isAlive, signalGroup } from './process-group.js';
 import { spawnRecorded } from './spawn-recorded.js';
 
@@ -64,6 +68,8 @@ class ProcessRun {
   pid: number | null = null;
   pgid: number | null = null;
   files: ServerFiles | null = null;
+  /** Stream offset of server.log where this run's output begins (null: unknown, e.g. an adopted server). */
+  logFrom: number | null = null;
   /** A stop was asked for: signals go to the group, and a spawn not yet made never happens. */
   terminating = false;
   disposed = false;
@@ -119,12 +125,16 @@ class ProcessRun {
   reportExit(code: number | null, signal: string | null): void {
     if (this.exitReported) return;
     this.exitReported = true;
+    let log: LogSpan | undefined;
     if (this.files && this.pid !== null) {
+      // Where the run's output ends: before the separator below, so a crash's log tail holds only the server's lines.
+      const to = streamEnd(this.files.logPath);
+      if (to !== null) log = { from: this.logFrom, to };
       removePidFileOf(this.files.pidPath, this.pid);
       separator(this.files.logPath, { kind: 'stopped', pid: this.pid, code, signal: signal as NodeJS.Signals | null, at: new Date(this.now()) });
     }
     const startFailure = this.startFailure?.() ?? null;
-    this.send({ type: 'process.exited', code, signal, at: this.now(), ...(startFailure ? { startFailure } : {}) });
+    this.send({ type: 'process.exited', code, signal, at: this.now(), ...(log ? { log } : {}), ...(startFailure ? { startFailure } : {}) });
   }
 
   dispose(): void {
@@ -142,28 +152,34 @@ async function spawnServer(run: ProcessRun, settings: StartSettings, socket: Inh
   if (settings.configProblem) {
     return run.fail('ERR_CONFIG_INVALID', `${settings.configProblem}; fix the file, then start the server again (it has not parsed since the supervisor started, so there are no settings to start with)`);
   }
+  const [file] = server.command;
+  if (!file) return run.fail('ERR_SPAWN_FAILED', 'supervisor.server.command is empty');
+  const cwd = server.cwd ?? dirname(configPath);
+  const env = serverEnv(server, configPath);
+  // Checked after an await (the port check or the bind): a failure reported while the actor system is still starting
+  // would come before the history listens.
   // With socket: inherit the bind is the port check: nobody else can take the port while we hold it.
   const held = server.socket === 'inherit' ? await socketForStart(socket, server, configPath) : null;
   if (held?.failure) return run.fail(held.failure.code, held.failure.message);
   if (held === null && (await portInUse(server.port))) {
-    return run.fail('ERR_PORT_IN_USE', `port ${server.port} is already in use by another process; stop that process or change "port" in ${configPath}`);
+    const holder = portInUseMessage(server.port, findPortHolder(server.port));
+    return run.fail('ERR_PORT_IN_USE', `${holder}; stop that process or change "port" in ${configPath}`);
   }
+  // Said before spawning, with the path tried and the fix: a missing program is not a crash to retry.
+  const command = lookUpCommand(file, env, cwd, configPath);
+  if (!command.ok) return run.fail(command.code, command.message);
   // A stop that arrived while we checked the port: never spawn at all.
   if (run.disposed || run.terminating) return run.reportExit(null, null);
   const files = (run.files = serverFiles(logDir));
   const fd = openServerLog(run, files, logDir);
   if (fd === null) return;
-  const [file] = server.command;
-  if (!file) {
-    closeSync(fd);
-    return run.fail('ERR_SPAWN_FAILED', 'supervisor.server.command is empty');
-  }
   if (held?.socket) run.startFailure = startFailureOf(server, files.logPath, fstatSync(fd).size);
+  run.logFrom = streamEnd(files.logPath);
   const { child, pidFileError } = spawnRecorded(
     server.command,
     {
-      cwd: server.cwd ?? dirname(configPath),
-      env: serverEnv(server, configPath),
+      cwd,
+      env,
       // Own process group: signals reach grandchildren too, and a terminal's Ctrl-C does not hit the server.
       detached: true,
       // A file, not a pipe: the server keeps logging if the supervisor dies. The held socket, if any, is its fd 3.
@@ -239,6 +255,15 @@ function adoptServer(run: ProcessRun, record: ProcessInfo, logDir: string, pollM
     run.awaitEmptyGroup(null, null);
   };
   run.later(poll, pollMs);
+}
+
+// The stream offset after the last byte of server.log and its backups, or null when it cannot be read.
+function streamEnd(logPath: string): number | null {
+  try {
+    return layoutEnd(readLayout(logPath));
+  } catch {
+    return null;
+  }
 }
 
 // A timestamped marker in server.log, so a reader of the stream sees every start and stop.

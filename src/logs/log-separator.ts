@@ -34,3 +34,10 @@ function endsMidLine(fd: number): boolean {
   const last = Buffer.alloc(1);
   return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
 }
+
+const separatorLine = /^--- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z server (?:started|stopped) pid \d+(?: \([^)]*\))? ---$/;
+
+/** True for a line the supervisor wrote (formatSeparator), not the server. */
+export function isSeparatorLine(text: string): boolean {
+  return separatorLine.test(text);
+}

@@ -8,6 +8,8 @@ import { createSecretScanner, type SecretScanner } from '../redact/secret-patter
 export interface RecentLine {
   /** The line without its newline; only its first `maxLineBytes` when `cut`. */
   text: string;
+  /** Stream offset of the line's first byte. */
+  start: number;
   /** Stream offset just after the line's newline (where the next line begins). */
   end: number;
   /** True when the line was longer than `maxLineBytes` and only its beginning is given. */
@@ -64,10 +66,10 @@ export function readRecentLines(logPath: string, count: number, options: RecentL
 // to see every secret that touches the part given (a character is at most 4 bytes of UTF-8).
 function readLine(layout: LogLayout, start: number, end: number, scanner: SecretScanner, maxLineBytes: number): RecentLine {
   if (end - start - 1 <= maxLineBytes) {
-    return { text: redactWith(scanner, decode(readRange(layout, start, end))), end, cut: false };
+    return { text: redactWith(scanner, decode(readRange(layout, start, end))), start, end, cut: false };
   }
   const bytes = readRange(layout, start, Math.min(end, start + maxLineBytes + 4 * scanner.reach));
   const head = bytes.toString('utf8', 0, utf8Boundary(bytes, maxLineBytes));
   const scan = scanner.scan(decode(bytes), start + bytes.length === end ? 'line' : 'cut');
-  return { text: hideSpans(head, scan.spans), end, cut: true };
+  return { text: hideSpans(head, scan.spans), start, end, cut: true };
 }

@@ -92,7 +92,7 @@ describe('parachute-supervisor serve (built CLI)', () => {
     expect(await unknown.exited).toBe(2);
   });
 
-  it('runs from the one-file bundle and loads zod and axios from node_modules only when first asked', async () => {
+  it('runs from the one-file bundle and loads zod, axios and prom-client from node_modules only when first asked', async () => {
     const key = 'sk-ant-api03-e2e-lazy-loading-key';
     const fake = await startFakeAnthropic({ apiKeys: [key] });
     const listFile = join(dir, 'loaded-packages.txt');
@@ -108,7 +108,7 @@ describe('parachute-supervisor serve (built CLI)', () => {
       const idle = await loadedPackages(cli, listFile);
       // Express and the rest are inside the bundle, not loaded as modules; the on-demand packages are not loaded yet.
       expect(idle).not.toContain('express');
-      for (const name of ['zod', 'axios']) expect(idle).not.toContain(name);
+      for (const name of ['zod', 'axios', 'prom-client']) expect(idle).not.toContain(name);
 
       const put = await request(`${url}/supervisor/config`, {
         method: 'PUT',
@@ -122,8 +122,10 @@ describe('parachute-supervisor serve (built CLI)', () => {
       await waitFor('cpu and memory in status', async () => (await request(`${url}/supervisor/status`)).json.memory_bytes > 0);
       const models = await request(`${url}/supervisor/models`);
       expect(models.json.source).toBe('anthropic');
+      const metrics = await request(`${url}/supervisor/metrics`);
+      expect(metrics.text).toMatch(/^parachute_server_up 1$/m);
       const used = await loadedPackages(cli, listFile);
-      expect(used).toEqual(expect.arrayContaining(['zod', 'axios']));
+      expect(used).toEqual(expect.arrayContaining(['zod', 'axios', 'prom-client']));
       // Streams and status metrics worked above with better-sse and pidusage from inside the bundle.
       for (const name of ['better-sse', 'pidusage', 'express']) expect(used).not.toContain(name);
     } finally {

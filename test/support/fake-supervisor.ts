@@ -82,6 +82,8 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     memory_bytes: 125_829_120,
     default_model: 'claude-sonnet-4-5-20250929',
     default_model_info: fakeModelInfo(),
+    main_server_health: 'healthy',
+    last_crash: null,
     ...overrides,
   };
 }

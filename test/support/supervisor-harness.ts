@@ -33,6 +33,8 @@ export interface HarnessOptions {
   rotationIntervalMs?: number;
   /** Longest a config change waits for the Models API (the supervisor's default is 5 s). */
   modelCheckWaitMs?: number;
+  /** How often the metrics history samples the server (the supervisor's default is 5 s). */
+  metricsIntervalMs?: number;
 }
 
 /** A real supervisor on port 0 supervising a real fixture process, in a temp folder of its own. */
@@ -50,6 +52,8 @@ export interface Harness {
   waitForStatus(what: string, predicate: (status: HttpAnswer['json']) => boolean, timeoutMs?: number): Promise<HttpAnswer['json']>;
   /** Lines of server.log. */
   logLines(): string[];
+  /** The newest history events (GET /supervisor/history), newest first. */
+  history(limit?: number): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -94,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     onClose: options.onClose,
     rotationIntervalMs: options.rotationIntervalMs,
     modelCheckWaitMs: options.modelCheckWaitMs,
+    metricsIntervalMs: options.metricsIntervalMs,
   });
   const url = sup.url;
   const h: Harness = {
@@ -123,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return [];
       }
     },
+    history: async (limit = 1000) => (await request(`${url}/supervisor/history?limit=${limit}`)).json.events,
     close: async () => {
       const pid = sup.system.refs.server.getSnapshot().context.process?.pid ?? null;
       await sup.close();

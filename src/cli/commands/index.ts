@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { defaultCommandDeps, type CommandDeps } from '../cli-support.js';
 import { configCommand } from './config.command.js';
+import { eventsCommand, historyCommand } from './history.command.js';
 import { logsCommand } from './logs.command.js';
 import { modelsCommand } from './models.command.js';
 import { serverCommand } from './server.command.js';
@@ -13,6 +14,8 @@ export function createCommands(deps: CommandDeps = defaultCommandDeps()): CliCom
     statusCommand(deps),
     serverCommand(deps),
     logsCommand(deps),
+    historyCommand(deps),
+    eventsCommand(deps),
     modelsCommand(deps),
     configCommand(deps),
     installCommand(deps),

@@ -203,4 +203,31 @@ describe('faults: the supervisor SIGKILLed in the middle of a restart (built CLI
     expect((await status(secondUrl)).main_server_status).toBe('starting');
     await stopAndExpectNothingLeft(second);
   });
+
+  it('keeps the history across a supervisor SIGKILL: seq goes on, a torn last line is skipped, the adopted pid is told', async () => {
+    writeConfig({});
+    const first = serve();
+    const firstUrl = await servedUrl(first);
+    const running = await statusWhen(firstUrl, 'running', (x) => x.main_server_status === 'running');
+    const history = async (url: string) => (await request(`${url}/supervisor/history?limit=1000`)).json.events as { seq: number; type: string; [k: string]: unknown }[];
+    const before = await waitFor('running in the history', async () => {
+      const events = await history(firstUrl);
+      return events.some((e) => e.type === 'running') ? events : undefined;
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // As if it had died in the middle of writing an event.
+    const historyPath = join(dir, 'logs', 'history.jsonl');
+    writeFileSync(historyPath, `${readFileSync(historyPath, 'utf8')}{"seq":${(before[0]?.seq ?? 0) + 1},"at":"2026-`);
+    const second = serve();
+    const secondUrl = await servedUrl(second);
+    await statusWhen(secondUrl, 'running', (x) => x.main_server_status === 'running' && x.main_server_pid === running.main_server_pid);
+    const after = await history(secondUrl);
+    expect(after.slice(-before.length)).toEqual(before);
+    const started = after.find((e) => e.type === 'supervisor_started' && e.seq > (before[0]?.seq ?? 0));
+    expect(started).toMatchObject({ seq: (before[0]?.seq ?? 0) + 1, adopted_pid: running.main_server_pid });
+    const seqs = after.map((e) => e.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => b - a));
+    await stopAndExpectNothingLeft(second);
+  });
 });

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { createApp } from '../../../src/http/app.js';
 import { readOpenApiJson } from '../../../src/http/openapi.routes.js';
 import { createSseHub } from '../../../src/http/sse.js';
+import { MetricsHistory } from '../../../src/metrics/metrics-history.js';
 import { MetricsSampler } from '../../../src/metrics/metrics-sampler.js';
 import { createSupervisorSystem, type SupervisorSystem } from '../../../src/system.js';
 import { SupervisorError } from '../../../src/errors.js';
@@ -34,7 +35,9 @@ describe('the OpenAPI document and the app', () => {
     // A real actor system that starts no server: the routes are what is looked at.
     writeFileSync(configPath, stringify({ supervisor: { log_dir: join(dir, 'logs'), server: { autostart: false, command: ['true'] } } }));
     system = createSupervisorSystem({ configPath, env: {} });
-    app = createApp({ system, startedAt: Date.now(), version: '0.1.0', metrics: new MetricsSampler(), token: null, streams: createSseHub() });
+    const metrics = new MetricsSampler();
+    const metricsHistory = new MetricsHistory(metrics, () => null);
+    app = createApp({ system, startedAt: Date.now(), version: '0.1.0', metrics, metricsHistory, token: null, streams: createSseHub() });
     served = servedRoutes(app);
     running = await listen(app);
   });

@@ -133,7 +133,8 @@ describe('server lifecycle over HTTP, with real processes', () => {
       expect(answer.status).toBe(500);
       expect(answer.json.code).toBe('ERR_PORT_IN_USE');
       expect(answer.json.detail).toBe(
-        `Server start failed: port ${h.serverPort} is already in use by another process; stop that process or change "port" in ${h.configPath}`,
+        // The holder here is this test's own process (it listens on the port), named by pid and command line.
+        `Server start failed: port ${h.serverPort} is in use by pid ${process.pid} (${ownCommandLine()}); stop that process or change "port" in ${h.configPath}`,
       );
       const status = await h.status();
       // halted: no restart timer exists, so there is nothing that could loop.
@@ -168,3 +169,8 @@ describe('server lifecycle over HTTP, with real processes', () => {
     await waitFor('kept server to be killed', () => !isAlive(keptPid));
   });
 });
+
+// This process's command line as /proc shows it (what the supervisor names as the port's holder).
+function ownCommandLine(): string {
+  return readFileSync('/proc/self/cmdline', 'utf8').split('\0').filter(Boolean).join(' ');
+}

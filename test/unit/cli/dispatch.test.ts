@@ -7,14 +7,14 @@ import { runCommand, testDeps } from '../../support/cli-harness.js';
 describe('CLI dispatch', () => {
   it('offers serve and every client and service command, once each', () => {
     const names = commands.map((command) => command.name);
-    expect(names).toEqual(['serve', 'status', 'server', 'logs', 'models', 'config', 'install', 'uninstall', 'start', 'stop', 'restart']);
+    expect(names).toEqual(['serve', 'status', 'server', 'logs', 'history', 'events', 'models', 'config', 'install', 'uninstall', 'start', 'stop', 'restart']);
   });
 
   it('prints the overview and exits 2 without a command', async () => {
     const run = await runCommand([]);
     expect(run.code).toBe(2);
     expect(run.out).toContain('Usage: parachute-supervisor <command>');
-    for (const name of ['status', 'server', 'logs', 'models', 'config', 'install', 'uninstall', 'start', 'stop', 'restart']) {
+    for (const name of ['status', 'server', 'logs', 'history', 'events', 'models', 'config', 'install', 'uninstall', 'start', 'stop', 'restart']) {
       expect(run.out).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     }
   });

@@ -1,6 +1,7 @@
 import { parseConfigValue } from '../../../src/cli/commands/config.command.js';
 import { formatBytes } from '../../../src/client/format.js';
-import type { ModelsResponse } from '../../../src/client/supervisor-types.js';
+import type { HistoryEvent, ModelsResponse } from '../../../src/client/supervisor-types.js';
+import { formatCrash, formatEventLine, formatHistory } from '../../../src/cli/history.views.js';
 import { formatDuration, formatModelInfo, formatModels, formatStatus } from '../../../src/cli/views.js';
 import { fakeModelInfo, fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
 import { servedModel } from '../../support/model-fixtures.js';
@@ -47,6 +48,7 @@ describe('formatStatus', () => {
         main_server_version: null,
         last_exit: { code: null, signal: 'SIGKILL', at: '2025-11-24T02:00:00.000Z' },
         last_error: 'exited 6 times in 60 s',
+        last_crash: { seq: 12, at: '2025-11-24T02:00:00.000Z', type: 'crashed', pid: 4242, code: null, signal: 'SIGKILL', ran_for_ms: 5000, reason: 'exit', message: 'server was killed by SIGKILL' },
         next_restart_at: '2026-11-24T03:00:00.000Z',
         cpu_percent: null,
         memory_bytes: null,
@@ -58,6 +60,7 @@ describe('formatStatus', () => {
     expect(text).toMatch(/^pid: +-$/m);
     expect(text).toMatch(/^last exit: +signal SIGKILL at 2025-11-24T02:00:00.000Z$/m);
     expect(text).toMatch(/^last error: +exited 6 times in 60 s$/m);
+    expect(text).toMatch(/^last crash: +#12 at 2025-11-24T02:00:00.000Z: exit: server was killed by SIGKILL \(parachute-supervisor history --crash 12\)$/m);
     expect(text).toMatch(/^next restart: +2026-11-24T03:00:00.000Z$/m);
     expect(text).toMatch(/^model: +-$/m);
     expect(text).not.toMatch(/^(cpu|memory|version):/m);
@@ -137,5 +140,33 @@ describe('formatModelInfo', () => {
     expect(formatModelInfo('claude-sonnet-9', { id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null })).toBe('claude-sonnet-9');
     // Information about another model (status raced a config change) is not shown.
     expect(formatModelInfo('opus', fakeModelInfo())).toBe('opus');
+  });
+});
+
+describe('history views', () => {
+  const events = [
+    { seq: 3, at: '2026-12-06T00:00:02.000Z', type: 'restart_scheduled', delay_ms: 0 },
+    { seq: 2, at: '2026-12-06T00:00:01.000Z', type: 'crashed', pid: 42, code: null, signal: 'SIGKILL', ran_for_ms: 65_000, reason: 'exit', message: 'server was killed by SIGKILL', log_tail: ['a', 'b'] },
+    { seq: 1, at: '2026-12-06T00:00:00.000Z', type: 'starting', pid: 42, cause: 'autostart' },
+  ] as HistoryEvent[];
+
+  it('prints the history as a table, oldest at the top', () => {
+    expect(formatHistory(events).split('\n')).toEqual([
+      '#  time                      event              pid  code/signal  ran for  reason',
+      '1  2026-12-06T00:00:00.000Z  starting           42   -            -        autostart',
+      '2  2026-12-06T00:00:01.000Z  crashed            42   SIGKILL      1m 5s    exit: server was killed by SIGKILL',
+      '3  2026-12-06T00:00:02.000Z  restart_scheduled  -    -            -        in 0ms',
+    ]);
+    expect(formatHistory([])).toBe('(no events yet)');
+  });
+
+  it('prints one event per line, and a crash with its log tail', () => {
+    expect(formatEventLine(events[1] as HistoryEvent)).toBe('2026-12-06T00:00:01.000Z #2 crashed pid 42 SIGKILL ran 1m 5s exit: server was killed by SIGKILL');
+    expect(formatCrash(events[1] as Extract<HistoryEvent, { type: 'crashed' }>).split('\n')).toEqual([
+      'crash #2 at 2026-12-06T00:00:01.000Z: pid 42 SIGKILL ran 1m 5s exit: server was killed by SIGKILL',
+      'last 2 lines of server.log before it died:',
+      'a',
+      'b',
+    ]);
   });
 });

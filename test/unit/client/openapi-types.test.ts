@@ -37,6 +37,8 @@ export type _ClientAnswers = [
   Expect<Equal<Answer<'models'>, Json<'getModels', 200>>>,
   Expect<Equal<Answer<'refreshModels'>, Json<'refreshModels', 200>>>,
   Expect<Equal<Answer<'machines'>, Json<'getMachines', 200>>>,
+  Expect<Equal<Answer<'history'>, Json<'getHistory', 200>>>,
+  Expect<Equal<Answer<'metricsHistory'>, Json<'getMetricsHistory', 200>>>,
 ];
 
 // The client's own shapes hold every documented body they stand for.
@@ -60,6 +62,8 @@ export type _ClientShapes = [
   // A log event carries the documented line or error.
   Expect<Equal<Extract<LogEvent, { kind: 'line' }>['line'], Schemas['LogLine']['line']>>,
   Expect<Equal<Extract<LogEvent, { kind: 'error' }>['error'], Schemas['LogError']['error']>>,
+  // The events stream yields the documented history event.
+  Expect<Equal<SupervisorClient['events'] extends (...args: never[]) => AsyncGenerator<infer E> ? E : never, Schemas['HistoryEvent']>>,
 ];
 
 describe('the generated API types', () => {

@@ -29,6 +29,7 @@ function status(): Record<string, unknown> {
     defaultModel: 'opus',
     defaultModelInfo: currentModelInfo('opus', fallbackModels, null),
     metrics: null,
+    lastCrash: null,
   });
 }
 

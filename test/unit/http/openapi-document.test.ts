@@ -8,6 +8,8 @@ import { editableKeys, validateConfigValues } from '../../../src/config/editable
 import { errorStatus } from '../../../src/errors.js';
 import { machineDefinitions } from '../../../src/inspect/machine-definitions.js';
 import { DEFAULT_BACKFILL_LINES, MAX_BACKFILL_LINES } from '../../../src/http/logs.params.js';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_METRICS_WINDOW_S, MAX_HISTORY_LIMIT, MAX_METRICS_WINDOW_S } from '../../../src/http/history.params.js';
+import { metricsIntervalMs } from '../../../src/metrics/metrics-history.js';
 import { maxBodyBytes } from '../../../src/http/security.js';
 import { createContract, loadDocument } from '../../support/contract.js';
 
@@ -75,6 +77,11 @@ describe('docs/openapi.yaml', () => {
     const lines = (paths['/supervisor/logs']?.get?.parameters as Node[]).find((p) => p.name === 'lines')?.schema;
     expect(lines).toEqual({ type: 'integer', minimum: 0, maximum: MAX_BACKFILL_LINES, default: DEFAULT_BACKFILL_LINES });
     expect((document.info as Node).description).toContain(`at most ${maxBodyBytes} bytes`);
+    const limit = (paths['/supervisor/history']?.get?.parameters as Node[]).find((p) => p.name === 'limit')?.schema;
+    expect(limit).toEqual({ type: 'integer', minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT });
+    const window = (paths['/supervisor/metrics/history']?.get?.parameters as Node[]).find((p) => p.name === 'window')?.schema;
+    expect(window).toEqual({ type: 'integer', minimum: 1, maximum: MAX_METRICS_WINDOW_S, default: DEFAULT_METRICS_WINDOW_S });
+    expect(((schemas.MetricsHistory?.properties as Node).interval_ms as Node).examples).toEqual([metricsIntervalMs]);
   });
 
   it('gives every operation an id and the answers of the guard in front of every route', () => {
@@ -89,7 +96,7 @@ describe('docs/openapi.yaml', () => {
 
   it('describes event streams with the schema of every event they send', () => {
     const streams = operations.filter(({ operation }) => Object.keys((operation.responses['200'] as Node | undefined)?.content ?? {}).includes('text/event-stream'));
-    expect(streams.map(({ path }) => path).sort()).toEqual(['/supervisor/inspect', '/supervisor/logs']);
+    expect(streams.map(({ path }) => path).sort()).toEqual(['/supervisor/events', '/supervisor/inspect', '/supervisor/logs']);
     for (const { operation } of streams) {
       const events = (operation.responses['200'] as Node)['x-sse-events'] as Record<string, { $ref: string }>;
       for (const ref of Object.values(events)) expect(Object.keys(schemas)).toContain(ref.$ref.replace('#/components/schemas/', ''));

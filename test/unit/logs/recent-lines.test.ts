@@ -30,11 +30,11 @@ function logOf(text: string | Buffer, rotatedAt?: number): string {
 }
 
 describe('readRecentLines', () => {
-  it('gives the last n complete lines, oldest first, each with the stream offset after it', () => {
+  it('gives the last n complete lines, oldest first, each with its stream offsets', () => {
     const log = logOf('one\ntwo\nthree\nfour\n');
     expect(readRecentLines(log, 2)).toEqual([
-      { text: 'three', end: 14, cut: false },
-      { text: 'four', end: 19, cut: false },
+      { text: 'three', start: 8, end: 14, cut: false },
+      { text: 'four', start: 14, end: 19, cut: false },
     ]);
     expect(readRecentLines(log, 10).map((l) => l.text)).toEqual(['one', 'two', 'three', 'four']);
     expect(readRecentLines(log, 0)).toEqual([]);
@@ -71,7 +71,7 @@ describe('readRecentLines', () => {
     const secret = 'sk-ant-oat01-' + 'Q'.repeat(60);
     const line = 'x'.repeat(990) + ' ' + secret + ' ' + 'y'.repeat(2000);
     const [got] = readRecentLines(logOf(`${line}\n`), 1, { maxLineBytes: 1000 });
-    expect(got).toEqual({ text: 'x'.repeat(990) + ' ' + REDACTED, end: line.length + 1, cut: true });
+    expect(got).toEqual({ text: 'x'.repeat(990) + ' ' + REDACTED, start: 0, end: line.length + 1, cut: true });
   });
 
   it('leaves out a line whose start lies beyond the stretch it may search', () => {

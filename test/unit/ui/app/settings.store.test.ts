@@ -38,6 +38,8 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     memory_bytes: null,
     default_model: 'claude-sonnet-4-5-20250929',
     default_model_info: null,
+    main_server_health: 'healthy',
+    last_crash: null,
     ...overrides,
   };
 }
