@@ -1,22 +1,9 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
+import type { CachedModel, ModelCacheError, ModelLookup } from './model-cache.types.js';
+import { expireAnswers, isPendingLookup, planLookup, recordAnswer, recordFailure, type LookupTtls } from './model-lookups.js';
 import { notProvided } from './not-provided.js';
 
-/** One model as cached and served: the shape of docs/api.md (Models). */
-export interface CachedModel {
-  id: string;
-  display_name: string;
-  created_at: string;
-  family: string;
-  is_latest: boolean;
-}
-
-/** Why a fetch failed, as JSON-safe data (`reason` is the fetch error's sub-code, e.g. `bad_credential`). */
-export interface ModelCacheError {
-  code: string;
-  reason: string;
-  message: string;
-  at: number;
-}
+export type { CachedModel, JsonValue, ModelCacheError, ModelLifecycle, ModelLookup } from './model-cache.types.js';
 
 /** What the `fetchModels` slot is given: the fingerprint of the credential the request saw (never the key). */
 export interface FetchModelsInput {
@@ -30,12 +17,30 @@ export interface FetchModelsOutput {
   at: number;
 }
 
+/** What the `retrieveModel` slot is given: the credential's fingerprint and the id to ask `GET /v1/models/{id}` about. */
+export interface RetrieveModelInput {
+  credentialId: string | null;
+  modelId: string;
+}
+
+/** What the `retrieveModel` slot resolves to: the model the id resolves to, or null when the API does not know it (404). */
+export interface RetrieveModelOutput {
+  credentialId: string | null;
+  modelId: string;
+  model: CachedModel | null;
+  at: number;
+}
+
 /** Tunables fixed at start-up; the TTL itself arrives with each request (config is never latched). */
 export interface ModelCacheInput {
   /** Freshness of a fetched list until the first request says otherwise. */
   ttlMs?: number;
   /** After a failed fetch, requests are answered from what we have for this long before one may fetch again. */
   errorBackoffMs?: number;
+  /** How long a "not found" (404) lookup answer is kept. */
+  notFoundTtlMs?: number;
+  /** Most lookup entries kept, and most lookups asked at once. */
+  maxLookups?: number;
 }
 
 /** Everything the cache knows. JSON-safe and free of secrets: it is streamed to the inspector. */
@@ -54,16 +59,33 @@ export interface ModelCacheContext {
   lastRequestAt: number | null;
   /** Upstream fetches started so far. */
   fetchCount: number;
+  /** Answers of `GET /v1/models/{id}` for ids the list does not hold (see model-lookups.ts). */
+  lookups: ModelLookup[];
+  notFoundTtlMs: number;
+  maxLookups: number;
+  /** Lookups asked so far (names each ask's child actor). */
+  lookupCount: number;
 }
 
-/** Events the cache accepts: `models.request` (serve, fetching only if needed) and `models.refresh` (always fetch). */
+/**
+ * Events the cache accepts: `models.request` (serve, fetching only if needed), `models.refresh` (always fetch, and
+ * expire lookup answers) and `models.lookup` (ask `GET /v1/models/{id}` about one id unless a recent answer is held).
+ */
 export type ModelCacheEvent =
   | { type: 'models.request'; credentialId: string | null; ttlMs: number; at: number }
-  | { type: 'models.refresh'; credentialId: string | null; ttlMs: number; at: number };
+  | { type: 'models.refresh'; credentialId: string | null; ttlMs: number; at: number }
+  | { type: 'models.lookup'; credentialId: string | null; modelId: string; ttlMs: number; at: number };
 
-const defaults = { ttlMs: 3_600_000, errorBackoffMs: 30_000 };
+// An ask's answer arrives as the done or error event of the child actor that asked.
+type LookupDone = { actorId: string; output: RetrieveModelOutput };
+type LookupFailed = { actorId: string; error: unknown };
 
-/** The model-list cache (docs/api.md, Models): one upstream fetch at a time, fresh for a TTL, stale-but-served on failure. */
+const defaults = { ttlMs: 3_600_000, errorBackoffMs: 30_000, notFoundTtlMs: 60_000, maxLookups: 32 };
+
+/**
+ * The Models API cache (docs/api.md, Models): the list (one upstream fetch at a time, fresh for a TTL, stale-but-served
+ * on failure) and, beside it, lookups of single ids the list does not hold (machines/model-lookups.ts).
+ */
 export const modelCacheMachine = setup({
   types: {
     context: {} as ModelCacheContext,
@@ -73,6 +95,8 @@ export const modelCacheMachine = setup({
   actors: {
     // Filled by src/ with createFetchModelsLogic().
     fetchModels: notProvided.promise<FetchModelsOutput, FetchModelsInput>('fetchModels'),
+    // Filled by src/ with createRetrieveModelLogic(); one child per ask, so asks about different ids run side by side.
+    retrieveModel: notProvided.promise<RetrieveModelOutput, RetrieveModelInput>('retrieveModel'),
   },
   delays: {
     staleAfter: ({ context }) => context.ttlMs,
@@ -82,6 +106,7 @@ export const modelCacheMachine = setup({
     credentialChanged: ({ context, event }) => event.credentialId !== context.credentialId,
     expired: ({ context, event }) => context.cachedAt === null || event.at - context.cachedAt >= event.ttlMs,
     hasModels: ({ context }) => context.models !== null,
+    isLookupAnswer: ({ context, event }) => isPendingLookup(context.lookups, (event as { actorId?: unknown }).actorId),
   },
   actions: {
     // A request under another credential: the cached list is not theirs, so forget it (cache is per credential).
@@ -97,10 +122,29 @@ export const modelCacheMachine = setup({
       };
     }),
     countFetch: assign(({ context }) => ({ fetchCount: context.fetchCount + 1, fetchStartedAt: context.lastRequestAt })),
+    // A refresh means "ask Anthropic now": lookup answers count as old too, so the next lookup asks again.
+    expireLookups: assign(({ context }) => ({ lookups: expireAnswers(context.lookups) })),
+    // Joins an ask under way or a recent answer; otherwise asks, in a child of its own. A hit assigns nothing.
+    lookup: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'models.lookup') return;
+      const actorId = `lookup-${context.lookupCount + 1}`;
+      const plan = planLookup(context.lookups, { ...event, actorId }, lookupTtls(context, event.ttlMs), context.maxLookups);
+      for (const id of plan.stop) enqueue.stopChild(id);
+      if (plan.changed) enqueue.assign({ lookups: plan.lookups, lookupCount: context.lookupCount + (plan.ask ? 1 : 0) });
+      if (plan.ask) enqueue.spawnChild('retrieveModel', { id: actorId, input: { credentialId: event.credentialId, modelId: event.modelId } });
+    }),
+    recordLookup: assign(({ context, event }) => {
+      const { actorId, output } = event as unknown as LookupDone;
+      return { lookups: recordAnswer(context.lookups, actorId, output) };
+    }),
+    recordLookupFailure: assign(({ context, event }) => {
+      const { actorId, error } = event as unknown as LookupFailed;
+      return { lookups: recordFailure(context.lookups, actorId, toCacheError(error, context.lastRequestAt ?? 0)) };
+    }),
   },
 }).createMachine({
   id: 'modelCache',
-  description: 'Caches the Anthropic model list per credential; every HTTP request for models goes through here.',
+  description: 'Caches the Anthropic model list per credential, and lookups of single ids; every HTTP request for models goes through here.',
   context: ({ input }) => ({
     ttlMs: input.ttlMs ?? defaults.ttlMs,
     errorBackoffMs: input.errorBackoffMs ?? defaults.errorBackoffMs,
@@ -111,14 +155,24 @@ export const modelCacheMachine = setup({
     lastError: null,
     lastRequestAt: null,
     fetchCount: 0,
+    lookups: [],
+    notFoundTtlMs: input.notFoundTtlMs ?? defaults.notFoundTtlMs,
+    maxLookups: input.maxLookups ?? defaults.maxLookups,
+    lookupCount: 0,
   }),
+  // Lookups are answered in every state of the list: they are a cache of their own, per credential and id.
+  on: {
+    'models.lookup': { actions: 'lookup' },
+    'xstate.done.actor.*': { guard: 'isLookupAnswer', actions: 'recordLookup' },
+    'xstate.error.actor.*': { guard: 'isLookupAnswer', actions: 'recordLookupFailure' },
+  },
   initial: 'empty',
   states: {
     empty: {
       description: 'Nothing cached for the current credential (start-up, or a failed first fetch after its backoff); the next request fetches.',
       on: {
         'models.request': { target: 'fetching', actions: 'adoptRequest' },
-        'models.refresh': { target: 'fetching', actions: 'adoptRequest' },
+        'models.refresh': { target: 'fetching', actions: ['adoptRequest', 'expireLookups'] },
       },
     },
     fetching: {
@@ -149,7 +203,10 @@ export const modelCacheMachine = setup({
       // Same credential: nothing to do, the request simply waits for this fetch (a refresh too: it is one).
       on: {
         'models.request': { guard: 'credentialChanged', target: 'fetching', reenter: true, actions: 'adoptRequest' },
-        'models.refresh': { guard: 'credentialChanged', target: 'fetching', reenter: true, actions: 'adoptRequest' },
+        'models.refresh': [
+          { guard: 'credentialChanged', target: 'fetching', reenter: true, actions: ['adoptRequest', 'expireLookups'] },
+          { actions: 'expireLookups' },
+        ],
       },
     },
     fresh: {
@@ -162,14 +219,14 @@ export const modelCacheMachine = setup({
           { guard: 'expired', target: 'fetching', actions: 'adoptRequest' },
           // A cache hit changes nothing, so it assigns nothing (no snapshot churn for the inspector).
         ],
-        'models.refresh': { target: 'fetching', actions: 'adoptRequest' },
+        'models.refresh': { target: 'fetching', actions: ['adoptRequest', 'expireLookups'] },
       },
     },
     stale: {
       description: 'The cached list is older than the TTL; the next request fetches a new one.',
       on: {
         'models.request': { target: 'fetching', actions: 'adoptRequest' },
-        'models.refresh': { target: 'fetching', actions: 'adoptRequest' },
+        'models.refresh': { target: 'fetching', actions: ['adoptRequest', 'expireLookups'] },
       },
     },
     error: {
@@ -180,11 +237,15 @@ export const modelCacheMachine = setup({
       },
       on: {
         'models.request': { guard: 'credentialChanged', target: 'fetching', actions: 'adoptRequest' },
-        'models.refresh': { target: 'fetching', actions: 'adoptRequest' },
+        'models.refresh': { target: 'fetching', actions: ['adoptRequest', 'expireLookups'] },
       },
     },
   },
 });
+
+function lookupTtls(context: ModelCacheContext, ttlMs: number): LookupTtls {
+  return { foundTtlMs: ttlMs, notFoundTtlMs: context.notFoundTtlMs, errorBackoffMs: context.errorBackoffMs };
+}
 
 // A fetch failure arrives as whatever the slot threw; keep its JSON-safe fields, never the object itself.
 function toCacheError(error: unknown, fallbackAt: number): ModelCacheError {

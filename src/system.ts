@@ -13,7 +13,7 @@ import {
 import { demoCommand } from './demo/demo-command.js';
 import { InspectionHub } from './inspect/inspection-hub.js';
 import { InspectionReplay, inspectionReplayPath } from './inspect/inspection-replay.js';
-import { createFetchModelsLogic } from './models/fetch-models.logic.js';
+import { createFetchModelsLogic, createRetrieveModelLogic } from './models/fetch-models.logic.js';
 import { createModelsConfig, type ModelsConfig } from './models/models-config.js';
 import { redactValue } from './redact/redact-config.js';
 import { configApplyMachine } from '../machines/config-apply.machine.js';
@@ -21,7 +21,7 @@ import { modelCacheMachine } from '../machines/model-cache.machine.js';
 import { inspectedActors } from './inspect/machine-definitions.js';
 import { createActorDoor, type ActorDoor } from './actors/actor-door.js';
 import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
-import { applyTimeoutMs, modelsWaitMs } from './actors/actor-requests.js';
+import { applyTimeoutMs, modelCheckWaitMs, modelsWaitMs } from './actors/actor-requests.js';
 import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
 import { InheritedSocket } from './lifecycle/inherited-socket.js';
@@ -44,6 +44,8 @@ export interface SystemOptions {
   readinessIntervalMs?: number;
   /** Poll interval for an adopted server's pid. */
   adoptPollMs?: number;
+  /** Longest a config change waits for the Models API to judge its default_model (tests shorten it). */
+  modelCheckWaitMs?: number;
   /** Secrets besides the configured ones (the bearer token), redacted in crash log tails. */
   secrets?: readonly string[];
   /** How long the history waits before reading a crash's log tail and writing (default 50 ms). */
@@ -131,6 +133,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     commandTimeouts: serverSettings,
     applyTimeoutMs: () => applyTimeoutMs(serverSettings()),
     modelsWaitMs,
+    modelCheckWaitMs: options.modelCheckWaitMs ?? modelCheckWaitMs,
   });
 
   return {
@@ -239,9 +242,10 @@ function bootAction(readers: ConfigReaders, adoption: AdoptionVerdict): BootActi
   return autostart ? { type: 'start' } : { type: 'none' };
 }
 
-// The model cache with its one effect: listing models from the Anthropic API with the credential in effect.
+// The model cache with its two effects: listing models, and asking about one, with the credential in effect.
 function provideModelCache(modelsConfig: ModelsConfig) {
+  const deps = { credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl };
   return modelCacheMachine.provide({
-    actors: { fetchModels: createFetchModelsLogic({ credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl }) },
+    actors: { fetchModels: createFetchModelsLogic(deps), retrieveModel: createRetrieveModelLogic(deps) },
   });
 }

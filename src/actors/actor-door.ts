@@ -1,6 +1,15 @@
 // The one door to the actors: routes and the CLI send commands and requests and read state only through this.
 import type { ServerView, SystemRefs } from './actor-refs.js';
-import { applyConfigChange, requestModels, type ApplyConfig, type ModelsAnswer, type ModelsRequest } from './actor-requests.js';
+import type { ModelCacheContext } from '../../machines/model-cache.machine.js';
+import {
+  applyConfigChange,
+  lookupModel,
+  requestModels,
+  type ApplyConfig,
+  type ModelLookupRequest,
+  type ModelsAnswer,
+  type ModelsRequest,
+} from './actor-requests.js';
 import { boundedWait } from './bounded-wait.js';
 import { commandBoundMs, runServerCommand, sendServerCommand, type CommandOptions, type CommandResult, type CommandTimeouts, type ServerCommand } from './server-commands.js';
 
@@ -20,6 +29,10 @@ export interface ActorDoor {
   applyConfig: ApplyConfig;
   /** Asks the model cache for the list (waiting, bounded, for a fetch the request started or joined). */
   requestModels(request: ModelsRequest): Promise<ModelsAnswer>;
+  /** Asks the model cache about one id for a config change (waiting at most `modelCheckWaitMs`). */
+  lookupModel(request: ModelLookupRequest): Promise<ModelsAnswer>;
+  /** What the model cache holds now; never waits and never fetches. */
+  modelsCache(): ModelCacheContext;
   /** Stops the server (unless the root keeps it) and the actors; resolves when done or after `timeoutMs`. */
   shutdown(timeoutMs: number): Promise<void>;
 }
@@ -32,6 +45,8 @@ export interface DoorBounds {
   applyTimeoutMs(): number;
   /** Longest a models request waits for an upstream fetch. */
   modelsWaitMs: number;
+  /** Longest a config change waits to learn whether its model is retired or unknown. */
+  modelCheckWaitMs: number;
 }
 
 /** The door over a running system's actors. */
@@ -50,6 +65,8 @@ export function createActorDoor(refs: SystemRefs, bounds: DoorBounds): ActorDoor
     // Asked per change: the timeouts in config.yaml may have been edited since start-up.
     applyConfig: (change) => applyConfigChange(config, change, bounds.applyTimeoutMs()),
     requestModels: (request) => requestModels(models, request, bounds.modelsWaitMs),
+    lookupModel: (request) => lookupModel(models, request, bounds.modelCheckWaitMs),
+    modelsCache: () => models.getSnapshot().context,
     shutdown: (timeoutMs) => shutdownRoot(root, timeoutMs),
   };
 }

@@ -23,6 +23,8 @@ export interface CommandDeps {
   pollIntervalMs: number;
   /** How long `start`/`restart`/`stop` of the daemon wait for it to answer (or go away). */
   daemonWaitMs: number;
+  /** How long `status` waits for the models answer when status itself does not know the model's lifecycle. */
+  modelInfoWaitMs: number;
   /** The host for install/uninstall/start/stop/restart (created on first use). */
   serviceHost: () => ServiceHost;
 }
@@ -30,7 +32,7 @@ export interface CommandDeps {
 /** The real dependencies. */
 export function defaultCommandDeps(): CommandDeps {
   let host: ServiceHost | undefined;
-  return { client: {}, pollIntervalMs: 500, daemonWaitMs: 30_000, serviceHost: () => (host ??= defaultServiceHost()) };
+  return { client: {}, pollIntervalMs: 500, daemonWaitMs: 30_000, modelInfoWaitMs: 2_000, serviceHost: () => (host ??= defaultServiceHost()) };
 }
 
 /** The `--url URL` option every HTTP subcommand accepts. */

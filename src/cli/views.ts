@@ -1,10 +1,13 @@
 import { formatBytes } from '../client/format.js';
 import { programName } from './command.js';
 // Pure text views of the supervisor's answers for the terminal.
-import type { ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
+import type { CurrentModelInfo, ModelsResponse, SupervisorStatus, Timestamp } from '../client/supervisor-types.js';
 
-/** `status`: the readable summary (state, uptime, pid, restarts, last exit, model, ...). */
-export function formatStatus(status: SupervisorStatus, url: string): string {
+/**
+ * `status`: the readable summary (state, uptime, pid, restarts, last exit, model, ...). `modelInfo` is what is known
+ * of the model, when the caller learnt more than status holds (status carries only what the model cache has).
+ */
+export function formatStatus(status: SupervisorStatus, url: string, modelInfo: CurrentModelInfo | null = status.default_model_info ?? null): string {
   const server = status.main_server_status;
   const health = server === 'running' ? (status.main_server_healthy ? ', healthy' : ', not healthy') : '';
   const rows: [string, string][] = [
@@ -25,7 +28,7 @@ export function formatStatus(status: SupervisorStatus, url: string): string {
   if (status.next_restart_at !== null && status.next_restart_at !== undefined) rows.push(['next restart', formatTimestamp(status.next_restart_at)]);
   if (status.cpu_percent !== null && status.cpu_percent !== undefined) rows.push(['cpu', `${round(status.cpu_percent, 1)}%`]);
   if (status.memory_bytes !== null && status.memory_bytes !== undefined) rows.push(['memory', formatBytes(status.memory_bytes)]);
-  rows.push(['model', status.default_model ?? '-']);
+  rows.push(['model', status.default_model === null ? '-' : formatModelInfo(status.default_model, modelInfo)]);
   rows.push(['config', status.config_loaded ? 'loaded' : 'not loaded']);
   return table(rows);
 }
@@ -38,19 +41,43 @@ export function formatServerLine(status: SupervisorStatus): string {
   return parts.join(', ');
 }
 
-/** `models`: grouped by family, the current model marked with `*`. */
+/**
+ * The configured model and what is known of it: `claude-sonnet-4-5 → claude-sonnet-4-5-20250929 (deprecated, retires
+ * 2027-02-05; claude-sonnet-5 replaces it)`. Nothing is added when nothing is known.
+ */
+export function formatModelInfo(configured: string, info: CurrentModelInfo | null): string {
+  if (info === null || info.id !== configured) return configured;
+  const named = info.resolved_id !== null && info.resolved_id !== configured ? `${configured} → ${info.resolved_id}` : configured;
+  const instead = info.replacement ? `; ${info.replacement} replaces it` : '';
+  switch (info.lifecycle) {
+    case 'active':
+      return `${named} (active)`;
+    case 'deprecated':
+      return `${named} (deprecated${info.retires_at ? `, retires ${day(info.retires_at)}` : ''}${instead})`;
+    case 'retired':
+      return `${named} (retired: requests naming it fail${instead})`;
+    case 'unknown':
+      return `${named} (unknown to the Anthropic API${info.replacement ? `; try ${info.replacement}` : ''})`;
+    default:
+      return named;
+  }
+}
+
+/** `models`: grouped by family (the API's line when it gives one), the current model marked with `*`. */
 export function formatModels(response: ModelsResponse): string {
   const lines: string[] = [];
   const families = new Map<string, ModelsResponse['models']>();
   for (const model of response.models) families.set(model.family, [...(families.get(model.family) ?? []), model]);
   const idWidth = Math.max(0, ...response.models.map((m) => m.id.length));
   const nameWidth = Math.max(0, ...response.models.map((m) => m.display_name.length));
+  const contextWidth = Math.max(0, ...response.models.map((m) => formatContext(m.max_input_tokens).length));
   for (const [family, models] of families) {
     lines.push(family);
     for (const model of models) {
-      const mark = model.id === response.current_model ? '*' : ' ';
-      const latest = response.show_all && model.is_latest ? '  latest' : '';
-      lines.push(`${mark} ${model.id.padEnd(idWidth)}  ${model.display_name.padEnd(nameWidth)}  ${model.created_at.slice(0, 10)}${latest}`.trimEnd());
+      const mark = model.is_current ? '*' : ' ';
+      const latest = response.show_all && model.is_latest ? ', latest' : '';
+      const columns = [model.id.padEnd(idWidth), model.display_name.padEnd(nameWidth), model.created_at.slice(0, 10), formatContext(model.max_input_tokens).padEnd(contextWidth)];
+      lines.push(`${mark} ${columns.join('  ')}  ${formatLifecycle(model)}${latest}`.trimEnd());
     }
   }
   if (response.models.length === 0) lines.push('(no models)');
@@ -58,8 +85,30 @@ export function formatModels(response: ModelsResponse): string {
   const cached = response.cached_at === null ? '' : `, cached at ${formatTimestamp(response.cached_at)}`;
   lines.push('');
   lines.push(`${response.count} models (${view}); source: ${response.source}${cached}${response.is_stale ? ' (stale)' : ''}`);
-  lines.push(`current model: ${response.current_model ?? '-'}`);
+  lines.push(`current model: ${response.current_model === null ? '-' : formatModelInfo(response.current_model, response.current_model_info)}`);
+  for (const warning of response.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
+}
+
+// `1000000` → `1M context`; `-` when the API does not say.
+function formatContext(tokens: number | null): string {
+  if (tokens === null) return '-';
+  if (tokens >= 1_000_000) return `${round(tokens / 1_000_000, 1)}M context`;
+  if (tokens >= 1_000) return `${round(tokens / 1_000, 0)}k context`;
+  return `${tokens} context`;
+}
+
+// `active`, `deprecated, retires 2027-02-05`, or `lifecycle unknown`.
+function formatLifecycle(model: ModelsResponse['models'][number]): string {
+  if (model.lifecycle === null) return 'lifecycle unknown';
+  if (model.lifecycle === 'active' || model.retires_at === null) return model.lifecycle;
+  return `${model.lifecycle}, retires ${day(model.retires_at)}`;
+}
+
+// The UTC day of an RFC 3339 time, as the API's dates are read.
+function day(at: string): string {
+  const time = Date.parse(at);
+  return Number.isNaN(time) ? at : new Date(time).toISOString().slice(0, 10);
 }
 
 /** `3725` → `1h 2m 5s`. */

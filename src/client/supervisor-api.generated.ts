@@ -98,10 +98,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The Claude models, latest per family or all.
+         * The Claude models, latest active per family or all, with what is known of the current model.
          * @description Cached per credential for `supervisor.models_ttl_ms`; concurrent requests share one upstream call. When the
          *     upstream fails the cached list is served with `is_stale: true` and `error`; with nothing cached, a built-in
-         *     list with `source: "fallback"`. Upstream failures are never an error status here.
+         *     list with `source: "fallback"`. Upstream failures are never an error status here. Retired models are never
+         *     listed. When the list does not hold `default_model` (a retired model, an alias, an unknown id), the Models
+         *     API is asked about it (`GET /v1/models/{id}`, cached like the list; a 404 for 60 s).
          */
         get: operations["getModels"];
         put?: never;
@@ -416,7 +418,7 @@ export interface components {
          * @description Every error code; each maps to one HTTP status (src/errors.ts), except that lifecycle failures of a server command are always 500.
          * @enum {string}
          */
-        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_COMMAND_NOT_FOUND" | "ERR_NOT_EXECUTABLE" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
+        ErrorCode: "ERR_BAD_REQUEST" | "ERR_INVALID_JSON" | "ERR_INVALID_VALUE" | "ERR_UNKNOWN_KEY" | "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN_HOST" | "ERR_FORBIDDEN_ORIGIN" | "ERR_KEY_NOT_EDITABLE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_CONFLICT" | "ERR_CONFIG_ROLLED_BACK" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_SPAWN_FAILED" | "ERR_COMMAND_NOT_FOUND" | "ERR_NOT_EXECUTABLE" | "ERR_START_FAILED" | "ERR_START_TIMEOUT" | "ERR_PORT_IN_USE" | "ERR_SOCKET_NOT_INHERITED" | "ERR_CRASH_LOOP" | "ERR_SERVER_EXITED" | "ERR_HEALTH_FAILED" | "ERR_STOP_FAILED" | "ERR_COMMAND_TIMEOUT" | "ERR_CONFIG_INVALID" | "ERR_CONFIG_WRITE" | "ERR_TOKEN_FILE" | "ERR_LOG_UNAVAILABLE" | "ERR_MODELS_FETCH" | "ERR_SHUTTING_DOWN" | "ERR_INTERNAL";
         /** @description The body of every error answer without further fields; responses narrow `code` to what they can carry. */
         Error: {
             /** @description What was wrong, for people. */
@@ -484,6 +486,19 @@ export interface components {
                 value: unknown;
                 expected: string;
             }[];
+        };
+        /** @description `default_model` names a retired model (`ERR_MODEL_RETIRED`) or one the Anthropic API does not know (`ERR_MODEL_UNKNOWN`); nothing was written. */
+        ModelRefusedError: {
+            /** @example claude-3-7-sonnet-20250219 is retired, so the main server could not use it; use Claude Sonnet 5.5 (claude-sonnet-5-5) instead; nothing was written */
+            detail: string;
+            /** @enum {unknown} */
+            code: "ERR_MODEL_RETIRED" | "ERR_MODEL_UNKNOWN";
+            /** @constant */
+            key: "default_model";
+            /** @description The model as sent. */
+            value: string;
+            /** @description The latest active model of the same family, when one is known. */
+            replacement: string | null;
         };
         ConfigRolledBackError: {
             /** @example Server did not come back healthy on the new config: exited with code 1; previous config restored */
@@ -563,6 +578,12 @@ export interface components {
             memory_bytes: number | null;
             /** @description From config.yaml. */
             default_model: string | null;
+            /**
+             * @description What the model cache already holds about `default_model` (as `current_model_info` of `GET
+             *     /supervisor/models`); status never asks the Models API, so `lifecycle` is null until something has (the
+             *     Settings page, `models`). Null when no `default_model` is set.
+             */
+            default_model_info: components["schemas"]["CurrentModelInfo"] | null;
             main_server_health: components["schemas"]["MainServerHealth"];
             /** @description The newest crash in the history, without its log tail (null when there was none). */
             last_crash: components["schemas"]["CrashSummary"] | null;
@@ -773,16 +794,55 @@ export interface components {
             server_restarted: boolean;
             config: components["schemas"]["RedactedConfig"];
         };
+        /**
+         * @description The lifecycle stage the Models API gives: `active`, `deprecated` (still callable, headed for retirement), `retired` (requests naming it fail).
+         * @enum {string}
+         */
+        ModelLifecycle: "active" | "deprecated" | "retired";
         ModelInfo: {
             /** @example claude-sonnet-4-5-20250929 */
             id: string;
             display_name: string;
             /** Format: date-time */
             created_at: string;
-            /** @description Parsed from the id for every naming scheme (`opus`, `sonnet`, `haiku`, and families nobody knows yet). */
+            /**
+             * @description The Models API's model line (`opus`, `sonnet`, `haiku`, `fable`, `mythos`, …); null when the model has none or the API does not say.
+             * @example sonnet
+             */
+            line: string | null;
+            /** @description `line` when set, else parsed from the id for every naming scheme (`opus`, `sonnet`, `haiku`, and families nobody knows yet). */
             family: string;
-            /** @description The newest `created_at` in its family. */
+            /** @description Null when unknown (an older API answer, the built-in list). Never `retired` in a list. */
+            lifecycle: components["schemas"]["ModelLifecycle"] | null;
+            /** @description RFC 3339, as the API gives it. */
+            deprecated_at: string | null;
+            /** @description RFC 3339, as the API gives it: the scheduled retirement (a past date on a deprecated model means overdue). */
+            retires_at: string | null;
+            /** @description The context window. */
+            max_input_tokens: number | null;
+            /** @description The largest `max_tokens` a request may ask for. */
+            max_tokens: number | null;
+            /** @description The API's capabilities object (thinking, effort levels, image and PDF input, structured outputs, server tools, …), copied JSON-safe and bounded (6 levels, 64 keys or items per level, 1000 values, strings cut at 200 characters); null when the API gives none. */
+            capabilities: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The newest `created_at` among the active models of its family (a model of unknown lifecycle counts as active). */
             is_latest: boolean;
+            /** @description The model `default_model` names or resolves to. */
+            is_current: boolean;
+        };
+        /** @description What is known of `default_model`. */
+        CurrentModelInfo: {
+            /** @description `default_model` as configured. */
+            id: string;
+            /** @description The model it names or resolves to (`opus|sonnet|haiku`: the latest active model of that family; an alias: what the API resolves it to); null when not known. */
+            resolved_id: string | null;
+            display_name: string | null;
+            /** @description `unknown`: the Models API does not know the id (404). Null: it could not be told (not asked yet, no answer, the built-in list, an older API). */
+            lifecycle: components["schemas"]["ModelLifecycle"] | "unknown" | null;
+            retires_at: string | null;
+            /** @description The latest active model id of the same family, when the current one is deprecated, retired or unknown; else null. */
+            replacement: string | null;
         };
         /**
          * @description Where the list came from: a fetch during this request, the cache, or the built-in list.
@@ -795,6 +855,15 @@ export interface components {
             show_all: boolean;
             /** @description `default_model` from config.yaml. */
             current_model: string | null;
+            /** @description Null when no `default_model` is set. */
+            current_model_info: components["schemas"]["CurrentModelInfo"] | null;
+            /**
+             * @description Plain sentences for the user (the current model deprecated, retired or unknown and what replaces it; a list that cannot tell lifecycles); empty when there is nothing to say.
+             * @example [
+             *       "claude-sonnet-4-5-20250929 is deprecated and retires on 2026-09-29; Claude Sonnet 5.5 (claude-sonnet-5-5) replaces it"
+             *     ]
+             */
+            warnings: string[];
             /** Format: date-time */
             cached_at: string | null;
             is_stale: boolean;
@@ -1217,14 +1286,17 @@ export interface operations {
             };
             /**
              * @description The body is not `{"values": {…}, "restart": bool}` (`ERR_BAD_REQUEST`, `ERR_INVALID_JSON`), a key is
-             *     unknown (`ERR_UNKNOWN_KEY`), or a value has the wrong type (`ERR_INVALID_VALUE`).
+             *     unknown (`ERR_UNKNOWN_KEY`), a value has the wrong type (`ERR_INVALID_VALUE`), or `default_model` names a
+             *     model the supervisor knows to be retired (`ERR_MODEL_RETIRED`) or one the Anthropic API does not know
+             *     (`ERR_MODEL_UNKNOWN`). The model check waits at most 5 s for the Models API; when it cannot be asked (no
+             *     credential, offline, too slow) only the pattern applies. `opus`, `sonnet` and `haiku` always pass.
              */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RequestError"] | components["schemas"]["UnknownKeyError"] | components["schemas"]["InvalidConfigValueError"];
+                    "application/json": components["schemas"]["RequestError"] | components["schemas"]["UnknownKeyError"] | components["schemas"]["InvalidConfigValueError"] | components["schemas"]["ModelRefusedError"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -1287,7 +1359,7 @@ export interface operations {
     getModels: {
         parameters: {
             query?: {
-                /** @description `true`: every model, grouped by family, newest first; `false`: the latest per family. */
+                /** @description `true`: every model but the retired, grouped by family, newest first; `false`: the latest active per family, plus the current model. */
                 show_all?: boolean;
                 /** @description `true`: ask the Models API now instead of using a fresh cache. */
                 refresh?: boolean;

@@ -42,6 +42,12 @@ export type ConfigUpdateResponse = Schemas['ConfigUpdated'];
 /** One model of `GET /supervisor/models` (docs/api.md, Models). */
 export type ModelInfo = Schemas['ModelInfo'];
 
+/** A model's lifecycle stage as the Models API gives it. */
+export type ModelLifecycle = Schemas['ModelLifecycle'];
+
+/** What is known of `default_model`: `current_model_info` of the models answer, `default_model_info` of status. */
+export type CurrentModelInfo = Schemas['CurrentModelInfo'];
+
 /** Where a model list came from. */
 export type ModelsSource = Schemas['ModelsSource'];
 

@@ -2,7 +2,7 @@ import express, { type Express, type Router } from 'express';
 import { errorHandler, notFound } from './errors.js';
 import { serverFiles } from '../logs/server-files.js';
 import { configuredSecrets } from '../redact/configured-secrets.js';
-import { createConfigRouter } from './config.routes.js';
+import { createConfigRouter, modelChecker } from './config.routes.js';
 import { createInspectRouter } from './inspect.routes.js';
 import { createHistoryRouter } from './history.routes.js';
 import { createLogsRouter } from './logs.routes.js';
@@ -41,7 +41,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(createMachinesRouter());
   app.use(createOpenApiRouter());
   const { actors, modelsConfig } = deps.system;
-  app.use(createConfigRouter({ configPath: () => deps.system.configPath, apply: actors.applyConfig }));
+  app.use(
+    createConfigRouter({
+      configPath: () => deps.system.configPath,
+      apply: actors.applyConfig,
+      checkModel: modelChecker({ lookupModel: actors.lookupModel, credentialId: modelsConfig.credentialId, ttlMs: modelsConfig.ttlMs }),
+    }),
+  );
   app.use(
     createModelsRouter({
       requestModels: actors.requestModels,

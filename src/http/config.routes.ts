@@ -1,8 +1,11 @@
 import { Router, type Response } from 'express';
-import type { ApplyConfig, ConfigChange } from '../actors/actor-requests.js';
+import type { ApplyConfig, ConfigChange, ModelLookupRequest, ModelsAnswer } from '../actors/actor-requests.js';
 import { readConfig } from '../config/config-file.js';
 import { validateConfigValues } from '../config/editable-keys.js';
 import { SupervisorError, toSupervisorError } from '../errors.js';
+import { isBareAlias, modelIdOf } from '../models/current-model.js';
+import { fallbackModels } from '../models/fallback-models.js';
+import { modelVerdict, verdictError } from '../models/model-check.js';
 import { redactValue } from '../redact/redact-config.js';
 import { configUpdatedView, configView, errorView, failureError } from './config.views.js';
 
@@ -12,6 +15,30 @@ export interface ConfigRouterDeps {
   configPath(): string;
   /** Applies a validated change through the config actor (the door's applyConfig). */
   apply: ApplyConfig;
+  /** Why a `default_model` may not be set (retired, unknown to the API), or null; see modelChecker. */
+  checkModel?(configured: string): Promise<SupervisorError | null>;
+}
+
+/** What modelChecker needs: the door's bounded lookup, and the credential and TTL in effect (read per call). */
+export interface ModelCheckerDeps {
+  lookupModel(request: ModelLookupRequest): Promise<ModelsAnswer>;
+  credentialId(): string | null;
+  ttlMs(): number;
+  now?: () => number;
+}
+
+/**
+ * The `checkModel` of the config routes: `opus|sonnet|haiku` and every model when there is no credential pass at
+ * once; otherwise the model cache is asked (bounded by the door) and a retired or unknown model is refused.
+ */
+export function modelChecker(deps: ModelCheckerDeps): (configured: string) => Promise<SupervisorError | null> {
+  const now = deps.now ?? Date.now;
+  return async (configured) => {
+    const credentialId = isBareAlias(configured) ? null : deps.credentialId();
+    if (credentialId === null) return null;
+    const answer = await deps.lookupModel({ credentialId, modelId: modelIdOf(configured), ttlMs: deps.ttlMs(), at: now() });
+    return verdictError(modelVerdict(configured, credentialId, answer.cache, fallbackModels));
+  };
 }
 
 /** GET and PUT /supervisor/config (docs/api.md, Config); expects bodies already parsed by express.json(). */
@@ -30,7 +57,12 @@ export function createConfigRouter(deps: ConfigRouterDeps): Router {
 
   router.put('/supervisor/config', async (req, res) => {
     try {
-      const answer = await deps.apply(parseChange(req.body as unknown));
+      const change = parseChange(req.body as unknown);
+      const model = change.values.default_model;
+      // Nothing is written when the model is known not to work (checked only after every value is valid).
+      const refusal = typeof model === 'string' && deps.checkModel ? await deps.checkModel(model) : null;
+      if (refusal) return sendError(res, refusal);
+      const answer = await deps.apply(change);
       if (answer.ok) send(res, 200, configUpdatedView(answer));
       else sendError(res, failureError(answer.failure));
     } catch (error) {

@@ -3,7 +3,7 @@ import type { ModelsAnswer, ModelsRequest } from '../actors/actor-requests.js';
 import { SupervisorError } from '../errors.js';
 import { methodNotAllowed } from './errors.js';
 import { fallbackModels } from '../models/fallback-models.js';
-import { modelsView } from '../models/models-view.js';
+import { createModelsBodyCache } from '../models/models-view.js';
 
 /** What the models routes need; every function reads env/config fresh per request. */
 export interface ModelsRouterDeps {
@@ -33,6 +33,7 @@ export function parseModelsQuery(query: Record<string, unknown>): ModelsQuery {
 export function createModelsRouter(deps: ModelsRouterDeps): Router {
   const router = express.Router();
   const now = deps.now ?? Date.now;
+  const render = createModelsBodyCache();
 
   // A thrown SupervisorError reaches the app's error handler (Express 5 forwards a rejected handler).
   const answer = (forceRefresh: boolean) => async (req: Request, res: Response) => {
@@ -40,14 +41,15 @@ export function createModelsRouter(deps: ModelsRouterDeps): Router {
     const requestedAt = now();
     const credentialId = deps.credentialId();
     const ttlMs = deps.ttlMs();
-    const { cache, fetching } = await deps.requestModels({ refresh: forceRefresh || query.refresh, credentialId, ttlMs, at: requestedAt });
-    res.json(
-      modelsView({
+    const currentModel = deps.currentModel();
+    const { cache, fetching } = await deps.requestModels({ refresh: forceRefresh || query.refresh, credentialId, ttlMs, at: requestedAt, currentModel });
+    res.type('application/json').send(
+      render({
         cache,
         fetching,
         credentialId,
         showAll: query.showAll,
-        currentModel: deps.currentModel(),
+        currentModel,
         ttlMs,
         requestedAt,
         now: now(),

@@ -6,7 +6,9 @@ import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { InspectionHub } from '../inspect/inspection-hub.js';
 import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
+import { fallbackModels } from '../models/fallback-models.js';
 import type { ModelsConfig } from '../models/models-config.js';
+import { cachedModelInfo } from '../models/models-view.js';
 import { methodNotAllowed } from './errors.js';
 import { statusView, type StatusView } from './views.js';
 
@@ -37,6 +39,8 @@ export function currentStatus(deps: StatusDeps): StatusView {
   const server = deps.system.actors.server();
   const config = deps.system.config();
   const model = config.data.default_model;
+  const defaultModel = typeof model === 'string' && model !== '' ? model : null;
+  const { actors, modelsConfig } = deps.system;
   return statusView({
     now: Date.now(),
     supervisorStartedAt: deps.startedAt,
@@ -44,6 +48,8 @@ export function currentStatus(deps: StatusDeps): StatusView {
     server,
     configLoaded: config.status === 'ok',
     defaultModel: typeof model === 'string' ? model : null,
+    // Only what the model cache holds: status never waits on (or starts) an upstream call.
+    defaultModelInfo: defaultModel === null ? null : cachedModelInfo(actors.modelsCache(), modelsConfig.credentialId(), defaultModel, fallbackModels),
     metrics: deps.metrics.read(server.context.process?.pid ?? null),
     lastCrash: deps.system.history.lastCrash(),
   });

@@ -2,6 +2,7 @@ import type { ServerView } from '../actors/actor-refs.js';
 import { statePath, topState } from '../actors/state-value.js';
 import type { CrashSummary } from '../history/history-event.js';
 import type { ProcessMetrics } from '../metrics/metrics-sampler.js';
+import type { CurrentModelInfo } from '../models/current-model.js';
 
 /** Everything the status view is computed from; the route gathers it without waiting on anything. */
 export interface StatusInput {
@@ -11,6 +12,8 @@ export interface StatusInput {
   server: ServerView;
   configLoaded: boolean;
   defaultModel: string | null;
+  /** What the model cache already knows of `defaultModel` (never fetched for status). */
+  defaultModelInfo: CurrentModelInfo | null;
   metrics: ProcessMetrics | null;
   /** The newest crash the history holds, without its log tail. */
   lastCrash: CrashSummary | null;
@@ -46,6 +49,7 @@ export function statusView(input: StatusInput) {
     cpu_percent: input.metrics?.cpuPercent ?? null,
     memory_bytes: input.metrics?.memoryBytes ?? null,
     default_model: input.defaultModel,
+    default_model_info: input.defaultModelInfo,
     // Health apart from "up": a running server whose latest probe failed is unhealthy; a server not running, unknown.
     main_server_health: running ? (context.healthy ? 'healthy' : 'unhealthy') : 'unknown',
     last_crash: input.lastCrash,

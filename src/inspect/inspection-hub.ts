@@ -16,6 +16,7 @@ export type InspectionRecord =
   | StartedRecord;
 
 type SnapshotRecord = Extract<InspectionRecord, { kind: 'snapshot' }>;
+type RawSnapshot = { value?: unknown; status?: string; context?: unknown };
 type Listener = (record: InspectionRecord) => void;
 
 /** Where the records that changed something are kept for a later subscriber (the replay of the recent past). */
@@ -28,6 +29,9 @@ interface ActorLike {
   id?: string;
 }
 
+// A state value is a string or a small object of strings (nested states); XState may build it anew for the same state.
+const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
 // Events an actor gets from its children about their snapshots: every snapshot record would be doubled.
 const isChildSnapshotNotice = (type: string): boolean => type.startsWith('xstate.snapshot.');
 
@@ -37,7 +41,7 @@ const isChildSnapshotNotice = (type: string): boolean => type.startsWith('xstate
  * or the context: a no-op (a `health.ok` while running) is neither streamed nor remembered.
  */
 export class InspectionHub {
-  private readonly latest = new Map<string, { record: SnapshotRecord; key: string }>();
+  private readonly latest = new Map<string, { record: SnapshotRecord; key: string; from: RawSnapshot }>();
   private readonly listeners = new Set<Listener>();
   // Who sent each event in flight (XState reports the sender when relaying it, the outcome later, with the same object).
   private readonly senders = new WeakMap<object, string | null>();
@@ -87,16 +91,23 @@ export class InspectionHub {
     return this.listeners.size;
   }
 
-  private snapshotTaken(actor: string, snapshot: { value?: unknown; status?: string; context?: unknown }, cause: { type: string }): void {
+  private snapshotTaken(actor: string, snapshot: RawSnapshot, cause: { type: string }): void {
+    // An event that changed nothing leaves the same context object (a models cache hit on every request): known to be
+    // a no-op without copying, redacting and serializing the whole context again.
+    const from = this.latest.get(actor)?.from;
+    if (from && from.context === snapshot.context && from.status === snapshot.status && sameValue(from.value, snapshot.value)) return;
     const at = this.now();
     const value = jsonSafe(snapshot.value) ?? null;
     const status = snapshot.status ?? 'active';
     const context = this.redact(jsonSafe(snapshot.context) ?? null);
     const key = JSON.stringify([value, status, context]);
     const before = this.latest.get(actor);
-    if (before?.key === key) return;
+    if (before?.key === key) {
+      this.latest.set(actor, { ...before, from: snapshot });
+      return;
+    }
     const record: SnapshotRecord = { kind: 'snapshot', actor, value, status, context, at };
-    this.latest.set(actor, { record, key });
+    this.latest.set(actor, { record, key, from: snapshot });
     if (!isChildSnapshotNotice(cause.type)) {
       this.publish({
         kind: 'event',

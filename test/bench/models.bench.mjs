@@ -27,26 +27,46 @@ const rounds = Number(args.rounds);
 // Imported by URL so that typechecking does not need a build; run `npm run build` first.
 const dist = (/** @type {string} */ path) => new URL(`../../dist/${path}`, import.meta.url).href;
 const { startSupervisor } = await import(dist('src/supervisor.js'));
-const { createModelsRouter } = await import(dist('src/http/models.routes.js'));
-const { modelsWaitMs, requestModels } = await import(dist('src/actors/actor-requests.js'));
-const { modelCacheMachine } = await import(dist('machines/model-cache.machine.js'));
-const { createFetchModelsLogic } = await import(dist('src/models/fetch-models.logic.js'));
-const { createModelsConfig } = await import(dist('src/models/models-config.js'));
-const { readConfig } = await import(dist('src/config/config-file.js'));
-const { createActor } = await import('xstate');
 
-// A minimal upstream: one page of models for any request. Only the warm-up reaches it.
+// The capabilities object of the current API shape (as @anthropic-ai/sdk 1.12 types it), so answers have real size.
+const yes = { supported: true };
+const capabilities = {
+  batch: yes,
+  citations: yes,
+  code_execution: yes,
+  context_management: { supported: true, clear_thinking_20251015: yes, clear_tool_uses_20250919: yes, compact_20260112: yes },
+  effort: { supported: true, low: yes, medium: yes, high: yes, max: yes, xhigh: null },
+  image_input: yes,
+  pdf_input: yes,
+  server_tools: { supported: true, code_execution: yes, web_search: yes },
+  structured_outputs: yes,
+  thinking: { supported: true, types: { adaptive: yes, between_tools: yes, disabled: yes, enabled: yes } },
+};
+
+// A minimal upstream of the current API shape: one page of models for any request. Only the warm-up reaches it.
 const upstreamModels = [
-  ['claude-opus-5', 'Claude Opus 5', '2026-07-24'],
-  ['claude-sonnet-5', 'Claude Sonnet 5', '2026-06-30'],
-  ['claude-opus-4-8', 'Claude Opus 4.8', '2026-05-28'],
-  ['claude-mythos-preview', 'Claude Mythos Preview', '2026-04-07'],
-  ['claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-17'],
-  ['claude-opus-4-6', 'Claude Opus 4.6', '2026-02-05'],
-  ['claude-haiku-4-5-20251001', 'Claude Haiku 4.5', '2025-10-01'],
-  ['claude-sonnet-4-5-20250929', 'Claude Sonnet 4.5', '2025-09-29'],
-  ['claude-3-5-haiku-20241022', 'Claude Haiku 3.5', '2024-10-22'],
-].map(([id, display_name, day]) => ({ type: 'model', id, display_name, created_at: `${day}T00:00:00Z` }));
+  ['claude-opus-5', 'Claude Opus 5', '2026-07-24', 'opus', 'active'],
+  ['claude-sonnet-5', 'Claude Sonnet 5', '2026-06-30', 'sonnet', 'active'],
+  ['claude-opus-4-8', 'Claude Opus 4.8', '2026-05-28', 'opus', 'active'],
+  ['claude-mythos-preview', 'Claude Mythos Preview', '2026-04-07', 'mythos', 'active'],
+  ['claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-17', 'sonnet', 'active'],
+  ['claude-opus-4-6', 'Claude Opus 4.6', '2026-02-05', 'opus', 'active'],
+  ['claude-haiku-4-5-20251001', 'Claude Haiku 4.5', '2025-10-01', 'haiku', 'active'],
+  ['claude-sonnet-4-5-20250929', 'Claude Sonnet 4.5', '2025-09-29', 'sonnet', 'deprecated'],
+  ['claude-opus-4-1-20250805', 'Claude Opus 4.1', '2025-08-05', 'opus', 'deprecated'],
+].map(([id, display_name, day, line, lifecycle]) => ({
+  type: 'model',
+  id,
+  display_name,
+  created_at: `${day}T00:00:00Z`,
+  line,
+  lifecycle,
+  deprecated_at: lifecycle === 'deprecated' ? '2026-08-06T00:00:00Z' : null,
+  retires_at: lifecycle === 'deprecated' ? '2027-02-05T00:00:00Z' : null,
+  max_input_tokens: 1_000_000,
+  max_tokens: 128_000,
+  capabilities,
+}));
 let upstreamCalls = 0;
 const upstream = createServer((_req, res) => {
   upstreamCalls += 1;
@@ -62,7 +82,8 @@ const configPath = join(dir, 'config.yaml');
 writeFileSync(
   configPath,
   [
-    'default_model: claude-sonnet-5',
+    // A deprecated current model: the answer carries its info, a warning, and the model besides the latest ones.
+    'default_model: claude-sonnet-4-5-20250929',
     'api_key: sk-ant-api03-bench-not-a-real-key',
     'supervisor:',
     `  log_dir: ${JSON.stringify(join(dir, 'logs'))}`,
@@ -76,27 +97,8 @@ const env = { ...process.env, ANTHROPIC_BASE_URL: upstreamUrl };
 delete env.ANTHROPIC_API_KEY;
 delete env.CLAUDE_CODE_OAUTH_TOKEN;
 
-/** @type {{ stop(): void }[]} */
-const modelsActors = [];
-const supervisor = await startSupervisor({
-  configPath,
-  env,
-  port: 0,
-  routers: () => {
-    const config = createModelsConfig(() => readConfig(configPath).data, env);
-    const fetchModels = createFetchModelsLogic({ credential: config.credential, baseUrl: config.baseUrl });
-    const actor = createActor(modelCacheMachine.provide({ actors: { fetchModels } }), { input: {} }).start();
-    modelsActors.push(actor);
-    return [
-      createModelsRouter({
-        requestModels: (/** @type {import('../../src/actors/actor-requests.js').ModelsRequest} */ request) => requestModels(actor, request, modelsWaitMs),
-        currentModel: config.currentModel,
-        credentialId: config.credentialId,
-        ttlMs: config.ttlMs,
-      }),
-    ];
-  },
-});
+// The supervisor as it runs: its own model cache actor (inspected, as always) behind its own route.
+const supervisor = await startSupervisor({ configPath, env, port: 0 });
 
 const agent = new Agent({ keepAlive: true, maxSockets: clients });
 const target = new URL(supervisor.url);
@@ -154,6 +156,7 @@ try {
   const [warmStatus, warmBody] = await get('/supervisor/models');
   const warm = JSON.parse(warmBody);
   if (warmStatus !== 200 || warm.source !== 'anthropic') throw new Error(`warm-up failed: ${warmStatus} ${warmBody}`);
+  if (warm.current_model_info?.lifecycle !== 'deprecated' || warm.warnings.length !== 1) throw new Error(`warm-up did not see the deprecated current model: ${warmBody}`);
   const [, cachedBody] = await get('/supervisor/models');
   if (JSON.parse(cachedBody).source !== 'cache') throw new Error(`second request was not served from cache: ${cachedBody}`);
 
@@ -185,7 +188,6 @@ try {
   console.log(`upstream calls during the run: ${upstreamCalls} (1 = only the warm-up)`);
 } finally {
   agent.destroy();
-  for (const actor of modelsActors) actor.stop();
   await supervisor.close();
   upstream.close();
 }

@@ -20,6 +20,7 @@ export function testDeps(overrides: Partial<CommandDeps> = {}): CommandDeps {
     client: { timeoutMs: 5_000, reconnectDelayMs: 10 },
     pollIntervalMs: 10,
     daemonWaitMs: 2_000,
+    modelInfoWaitMs: 300,
     serviceHost: (): ServiceHost => {
       throw new Error('this test gave no service host');
     },

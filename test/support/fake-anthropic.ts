@@ -2,14 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { realModels } from './real-models.js';
+import { knownModels, legacyShape, modelAliases } from './real-models.js';
 
-/** A model as the fake lists it. */
+/** A model as the fake knows it; the fields of the current API shape default to null (`lifecycle` to active). */
 export interface FakeModel {
   id: string;
   display_name: string;
   created_at: string;
+  line?: string | null;
+  lifecycle?: 'active' | 'deprecated' | 'retired';
+  deprecated_at?: string | null;
+  retires_at?: string | null;
+  max_input_tokens?: number | null;
+  max_tokens?: number | null;
+  capabilities?: Record<string, unknown> | null;
 }
+
+/**
+ * Which Models API the fake plays: `current` (anthropic-version 2026-10-21: every field, the `lifecycle` filter, retired
+ * models through retrieve) or `legacy` (an API from before `line` and `lifecycle`: three fields per model, retired
+ * models unknown everywhere).
+ */
+export type FakeShape = 'current' | 'legacy';
+
+const lifecycles = ['active', 'deprecated', 'retired'] as const;
 
 /** One way the fake can misbehave for a request. */
 export type FakeFault =
@@ -30,7 +46,11 @@ export interface RecordedRequest {
 
 /** Options of startFakeAnthropic; everything can be changed later through the returned handle. */
 export interface FakeAnthropicOptions {
+  /** Every model the fake knows (retired ones included); by default test/support/real-models.ts's knownModels. */
   models?: FakeModel[];
+  /** Alias → model id, resolved by `GET /v1/models/{alias}`. */
+  aliases?: Record<string, string>;
+  shape?: FakeShape;
   /** Accepted as `x-api-key` or as `Authorization: Bearer` (how @anthropic-ai/sdk 1.x sends keys). */
   apiKeys?: string[];
   /** Accepted as `Authorization: Bearer` together with `anthropic-beta: oauth-2025-04-20`. */
@@ -62,7 +82,9 @@ const oauthBeta = 'oauth-2025-04-20';
 /** Starts a local fake of `GET /v1/models` on 127.0.0.1, port 0: real pagination, both auth schemes, real error bodies. */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const settings: Required<FakeAnthropicOptions> = {
-    models: options.models ?? realModels,
+    models: options.models ?? knownModels,
+    aliases: options.aliases ?? modelAliases,
+    shape: options.shape ?? 'current',
     apiKeys: options.apiKeys ?? ['sk-ant-api03-fake-key'],
     oauthTokens: options.oauthTokens ?? ['sk-ant-oat01-fake-token'],
     forbidden: options.forbidden ?? [],
@@ -87,10 +109,52 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (gate) await gate;
     const fault = queue.shift() ?? standing;
     if (fault && applyFault(fault, res)) return;
-    if (req.method !== 'GET' || url.pathname !== '/v1/models') return sendError(res, 404, 'not_found_error', 'Not found');
+    const retrieve = /^\/v1\/models\/([^/]+)$/.exec(url.pathname);
+    if (req.method !== 'GET' || (url.pathname !== '/v1/models' && !retrieve)) return sendError(res, 404, 'not_found_error', 'Not found');
     const auth = authenticate(req);
     if (auth) return sendError(res, auth.status, auth.type, auth.message);
+    if (retrieve) return retrieveModel(decodeURIComponent(retrieve[1] ?? ''), res);
     listModels(url.searchParams, res);
+  }
+
+  // A model as this API version describes it.
+  function describe(model: FakeModel): Record<string, unknown> {
+    if (settings.shape === 'legacy') return { type: 'model', ...legacyShape(model) };
+    return {
+      type: 'model',
+      id: model.id,
+      display_name: model.display_name,
+      created_at: model.created_at,
+      line: model.line ?? null,
+      lifecycle: model.lifecycle ?? 'active',
+      deprecated_at: model.deprecated_at ?? null,
+      retires_at: model.retires_at ?? null,
+      max_input_tokens: model.max_input_tokens ?? null,
+      max_tokens: model.max_tokens ?? null,
+      capabilities: model.capabilities ?? null,
+    };
+  }
+
+  // `GET /v1/models/{id}`: a model id or an alias; retired models too (the current shape); else 404.
+  function retrieveModel(id: string, res: ServerResponse) {
+    const target = settings.aliases[id] ?? id;
+    const model = settings.models.find((m) => m.id === target);
+    const visible = model && (settings.shape === 'current' || (model.lifecycle ?? 'active') !== 'retired');
+    if (!model || !visible) return sendError(res, 404, 'not_found_error', `model: ${id}`);
+    send(res, 200, describe(model));
+  }
+
+  // The `lifecycle` filter as the SDK sends it (`lifecycle[]=active&lifecycle[]=retired`); active and deprecated by
+  // default. An API of the legacy shape ignores it. Null: the filter is invalid (the answer is sent).
+  function lifecycleFilter(params: URLSearchParams, res: ServerResponse): readonly string[] | null {
+    const asked = [...params.getAll('lifecycle[]'), ...params.getAll('lifecycle')];
+    if (settings.shape === 'legacy' || asked.length === 0) return ['active', 'deprecated'];
+    const wrong = asked.find((value) => !(lifecycles as readonly string[]).includes(value));
+    if (wrong !== undefined || asked.length > 3) {
+      sendError(res, 400, 'invalid_request_error', `lifecycle: up to 3 of ${lifecycles.join(', ')} (got ${asked.join(',')})`);
+      return null;
+    }
+    return asked;
   }
 
   // The real API: x-api-key needs anthropic-version; Bearer is an API key (SDK 1.x) or an OAuth token with the beta.
@@ -116,7 +180,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       return sendError(res, 400, 'invalid_request_error', `limit: Input should be less than or equal to 1000 (got ${limitText})`);
     }
-    const all = [...settings.models].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    const stages = lifecycleFilter(params, res);
+    if (stages === null) return;
+    const all = settings.models
+      .filter((m) => stages.includes(m.lifecycle ?? 'active'))
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     const afterId = params.get('after_id');
     const beforeId = params.get('before_id');
     const size = Math.min(limit, settings.maxPageSize);
@@ -137,7 +205,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       hasMore = size < all.length;
     }
     send(res, 200, {
-      data: slice.map((m) => ({ type: 'model', ...m })),
+      data: slice.map(describe),
       has_more: hasMore,
       first_id: slice[0]?.id ?? null,
       last_id: slice.at(-1)?.id ?? null,

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { checkAnswer, checkEvent } from './contract.js';
 import type {
+  CurrentModelInfo,
   MainServerStatus,
   ModelInfo,
   ModelsResponse,
@@ -28,6 +29,11 @@ export interface FakeState {
   config: Record<string, unknown>;
   models: ModelInfo[];
   modelsError: string | null;
+  /** `current_model_info` of the models answer (null: nothing known of the current model). */
+  modelInfo: CurrentModelInfo | null;
+  modelsWarnings: string[];
+  /** The models route never answers (a supervisor stuck on a slow Models API). */
+  modelsHang: boolean;
   logLines: string[];
   /** Answer the log stream with one `{"error"}` event, as when server.log does not exist. */
   logMissing: boolean;
@@ -75,19 +81,49 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
     default_model: 'claude-sonnet-4-5-20250929',
+    default_model_info: fakeModelInfo(),
     main_server_health: 'healthy',
     last_crash: null,
     ...overrides,
   };
 }
 
+/** What a supervisor whose cache is warm knows of the fake's default model: deprecated, with a replacement. */
+export function fakeModelInfo(overrides: Partial<CurrentModelInfo> = {}): CurrentModelInfo {
+  return {
+    id: 'claude-sonnet-4-5-20250929',
+    resolved_id: 'claude-sonnet-4-5-20250929',
+    display_name: 'Claude Sonnet 4.5',
+    lifecycle: 'deprecated',
+    retires_at: '2027-02-05T00:00:00Z',
+    replacement: 'claude-sonnet-5',
+    ...overrides,
+  };
+}
+
+// The fields of a served model the fake's list does not vary.
+const modelDefaults = { deprecated_at: null, retires_at: null, max_tokens: 64_000, capabilities: null, is_current: false } as const;
+
 /** A few models in several families and naming schemes. */
 export function fakeModels(): ModelInfo[] {
   return [
-    { id: 'claude-opus-4-6', display_name: 'Claude Opus 4.6', created_at: '2026-02-05T00:00:00Z', family: 'opus', is_latest: true },
-    { id: 'claude-opus-4-5-20251101', display_name: 'Claude Opus 4.5', created_at: '2025-11-01T00:00:00Z', family: 'opus', is_latest: false },
-    { id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z', family: 'sonnet', is_latest: true },
-    { id: 'claude-3-5-haiku-20241022', display_name: 'Claude Haiku 3.5', created_at: '2024-10-22T00:00:00Z', family: 'haiku', is_latest: true },
+    { ...modelDefaults, id: 'claude-opus-4-6', display_name: 'Claude Opus 4.6', created_at: '2026-02-05T00:00:00Z', line: 'opus', family: 'opus', lifecycle: 'active', max_input_tokens: 1_000_000, is_latest: true },
+    { ...modelDefaults, id: 'claude-opus-4-5-20251101', display_name: 'Claude Opus 4.5', created_at: '2025-11-01T00:00:00Z', line: 'opus', family: 'opus', lifecycle: 'active', max_input_tokens: 200_000, is_latest: false },
+    { ...modelDefaults, id: 'claude-sonnet-5', display_name: 'Claude Sonnet 5', created_at: '2026-06-30T00:00:00Z', line: 'sonnet', family: 'sonnet', lifecycle: 'active', max_input_tokens: 1_000_000, is_latest: true },
+    {
+      ...modelDefaults,
+      id: 'claude-sonnet-4-5-20250929',
+      display_name: 'Claude Sonnet 4.5',
+      created_at: '2025-09-29T00:00:00Z',
+      line: 'sonnet',
+      family: 'sonnet',
+      lifecycle: 'deprecated',
+      deprecated_at: '2026-08-06T00:00:00Z',
+      retires_at: '2027-02-05T00:00:00Z',
+      max_input_tokens: 1_000_000,
+      is_latest: false,
+    },
+    { ...modelDefaults, id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z', line: 'haiku', family: 'haiku', lifecycle: 'active', max_input_tokens: 200_000, is_latest: true },
   ];
 }
 
@@ -120,6 +156,9 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     },
     models: fakeModels(),
     modelsError: null,
+    modelInfo: fakeModelInfo(),
+    modelsWarnings: ['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it'],
+    modelsHang: false,
     logLines: ['server listening on 3333', 'GET /api/health 200'],
     logMissing: false,
   };
@@ -169,6 +208,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     if (method === 'POST' && command) return lifecycle(command, query.get('wait') !== 'false', res);
     if (method === 'GET' && path === '/supervisor/config') return send(res, 200, { config: state.config });
     if (method === 'PUT' && path === '/supervisor/config') return putConfig(request, res);
+    if (method === 'GET' && path === '/supervisor/models' && state.modelsHang) return;
     if (method === 'GET' && path === '/supervisor/models') return send(res, 200, models(query.get('show_all') === 'true', query.get('refresh') === 'true'));
     if (method === 'POST' && path === '/supervisor/models/refresh') return send(res, 200, models(false, true));
     if (method === 'GET' && path === '/supervisor/logs') return logs(request, res);
@@ -216,13 +256,20 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     send(res, 200, { success: true, updated_keys: Object.keys(values), server_restarted: restarted, config: state.config });
   }
 
+  // As the supervisor renders it: the current model is marked, and listed in the default view.
   function models(showAll: boolean, refresh: boolean): ModelsResponse {
-    const list = showAll ? state.models : state.models.filter((m) => m.is_latest);
+    const current = typeof state.config.default_model === 'string' ? state.config.default_model : null;
+    const known = state.modelInfo?.id === current ? state.modelInfo : null;
+    const info = current === null ? null : (known ?? { id: current, resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null });
+    const marked = state.models.map((m) => ({ ...m, is_current: m.id === info?.resolved_id }));
+    const list = showAll ? marked : marked.filter((m) => m.is_latest || m.is_current);
     return {
       models: list,
       count: list.length,
       show_all: showAll,
-      current_model: typeof state.config.default_model === 'string' ? state.config.default_model : null,
+      current_model: current,
+      current_model_info: info,
+      warnings: state.modelsWarnings,
       cached_at: '2026-11-24T02:00:00.000Z',
       is_stale: state.modelsError !== null,
       source: state.modelsError !== null ? 'cache' : refresh ? 'anthropic' : 'cache',

@@ -12,8 +12,9 @@ import { readConfig } from '../../src/config/config-file.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { modelsWaitMs, requestModels } from '../../src/actors/actor-requests.js';
 import { createModelsRouter } from '../../src/http/models.routes.js';
-import { createFetchModelsLogic } from '../../src/models/fetch-models.logic.js';
+import { createFetchModelsLogic, createRetrieveModelLogic } from '../../src/models/fetch-models.logic.js';
 import { createModelsConfig } from '../../src/models/models-config.js';
+import { checkAnswer } from './contract.js';
 
 /** A response as the tests read it: status, raw text (for leak checks) and parsed JSON. */
 export interface TestResponse {
@@ -34,7 +35,7 @@ export interface ModelsAppOptions {
 }
 
 /**
- * The models feature wired as the lead's app will wire it: a real config.yaml, the cache actor with the real fetch
+ * The models feature wired as the supervisor's app wires it: a real config.yaml, the cache actor with the real fetch
  * logic, the router on a bare express app on port 0 (with the
  * supervisor's error handler). Every response text and inspection event is kept for leak checks.
  */
@@ -59,13 +60,10 @@ export async function startModelsApp(options: ModelsAppOptions) {
     }
     if (event.type === '@xstate.snapshot') inspected.push(JSON.stringify((event.snapshot as { context?: unknown }).context ?? null));
   };
-  const fetchModels = createFetchModelsLogic({
-    credential: modelsConfig.credential,
-    baseUrl: modelsConfig.baseUrl,
-    timeoutMs: options.timeoutMs,
-    retryBaseMs: 1,
-  });
-  const actor = createActor(modelCacheMachine.provide({ actors: { fetchModels } }), {
+  const logicDeps = { credential: modelsConfig.credential, baseUrl: modelsConfig.baseUrl, timeoutMs: options.timeoutMs, retryBaseMs: 1 };
+  const fetchModels = createFetchModelsLogic(logicDeps);
+  const retrieveModel = createRetrieveModelLogic(logicDeps);
+  const actor = createActor(modelCacheMachine.provide({ actors: { fetchModels, retrieveModel } }), {
     input: { errorBackoffMs: options.errorBackoffMs ?? 60_000 },
     inspect,
   }).start();
@@ -89,6 +87,9 @@ export async function startModelsApp(options: ModelsAppOptions) {
     const response = await fetch(url + path, { method });
     const text = await response.text();
     responses.push(text);
+    // Held to docs/openapi.yaml like every answer a test receives.
+    const violation = checkAnswer({ method, url: path, status: response.status, headers: Object.fromEntries(response.headers), text });
+    if (violation) throw new Error(violation);
     return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as Record<string, unknown> };
   };
 

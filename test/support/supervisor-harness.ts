@@ -31,6 +31,8 @@ export interface HarnessOptions {
   dir?: string;
   /** How often server.log's size is checked for rotation (the supervisor's default is 2 s). */
   rotationIntervalMs?: number;
+  /** Longest a config change waits for the Models API (the supervisor's default is 5 s). */
+  modelCheckWaitMs?: number;
   /** How often the metrics history samples the server (the supervisor's default is 5 s). */
   metricsIntervalMs?: number;
 }
@@ -95,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     routers: options.routers,
     onClose: options.onClose,
     rotationIntervalMs: options.rotationIntervalMs,
+    modelCheckWaitMs: options.modelCheckWaitMs,
     metricsIntervalMs: options.metricsIntervalMs,
   });
   const url = sup.url;

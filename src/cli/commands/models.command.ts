@@ -2,7 +2,7 @@ import { exitCodes, type CliCommand } from '../command.js';
 import { clientFor, defineCommand, parseCommandLine, programName, urlHelp, urlOption, type CommandDeps } from '../cli-support.js';
 import { formatModels } from '../views.js';
 
-/** `models [--all] [--refresh] [--json]`: the Claude models the Settings page offers, grouped by family. */
+/** `models [--all] [--refresh] [--json]`: the Claude models the Settings page offers, grouped by line, with lifecycles. */
 export function modelsCommand(deps: CommandDeps): CliCommand {
   return defineCommand({
     name: 'models',
@@ -10,9 +10,11 @@ export function modelsCommand(deps: CommandDeps): CliCommand {
     help: [
       `Usage: ${programName} models [--all] [--refresh] [--json] [--url URL]`,
       '',
-      'Lists the Claude models (latest per family by default); * marks the current default_model.',
+      'Lists the Claude models (the latest active one per line by default, and the current one) with release date,',
+      'context window and lifecycle (active, or deprecated with its retirement date); * marks the model default_model',
+      'names. Warnings say when that model is deprecated, retired or unknown, and what replaces it.',
       '',
-      '  --all         every version, grouped by family, newest first',
+      '  --all         every version that is not retired, grouped by line, newest first',
       '  --refresh     ask Anthropic now instead of using the cached list (exit 1 if that fails)',
       '  --json        print the raw answer',
       urlHelp,

@@ -68,12 +68,30 @@ describe('built CLI against a real supervisor', () => {
     const models = await cli(['models', '--json'], url);
     expect(models.code).toBe(0);
     const body = JSON.parse(models.stdout);
-    expect(body).toMatchObject({ source: 'anthropic', current_model: 'claude-sonnet-4-5' });
+    // `status` above may already have filled the cache (it asks the models route when status cannot tell the lifecycle).
+    expect(body).toMatchObject({ source: expect.stringMatching(/^(anthropic|cache)$/), is_stale: false, current_model: 'claude-sonnet-4-5' });
+    expect(anthropic.requests.some((r) => r.path === '/v1/models')).toBe(true);
     expect((await cli(['models', '--all'], url)).code).toBe(0);
     const before = anthropic.requests.length;
     expect((await cli(['models', '--refresh'], url)).code).toBe(0);
     expect(anthropic.requests.length).toBeGreaterThan(before);
     expect(models.stdout).not.toContain('sk-ant-api03-e2e-key');
+  });
+
+  it('models and status say the current model (an alias) is deprecated and what replaces it; a retired model is refused', async () => {
+    const models = await cli(['models'], url);
+    expect(models.stdout).toMatch(/^\* claude-sonnet-4-5-20250929 +Claude Sonnet 4\.5 +2025-09-29 +1M context +deprecated, retires 2027-02-05$/m);
+    expect(models.stdout).toContain(
+      'warning: claude-sonnet-4-5 (claude-sonnet-4-5-20250929) is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it',
+    );
+    const status = await cli(['status'], url);
+    expect(status.stdout).toMatch(/^model: +claude-sonnet-4-5 → claude-sonnet-4-5-20250929 \(deprecated, retires 2027-02-05; claude-sonnet-5 replaces it\)$/m);
+    const before = readFileSync(configPath);
+    const refused = await cli(['config', 'set', 'default_model', 'claude-3-7-sonnet-20250219', '--no-restart'], url);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('claude-3-7-sonnet-20250219 is retired, so the main server could not use it; use Claude Sonnet 5 (claude-sonnet-5) instead');
+    expect(refused.stderr).toContain('ERR_MODEL_RETIRED');
+    expect(readFileSync(configPath).equals(before)).toBe(true);
   });
 
   it('config get shows redacted values; config set writes an editable key and refuses a protected one (exit 1)', async () => {

@@ -1,4 +1,4 @@
-import { closedPort, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
+import { closedPort, fakeModelInfo, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
 import { runCommand } from '../../support/cli-harness.js';
 
 describe('client subcommands against a fake supervisor', () => {
@@ -23,6 +23,40 @@ describe('client subcommands against a fake supervisor', () => {
       expect(run.out).toMatch(/restarts: +2/);
       expect(run.out).toMatch(/last exit: +code 1 at 2026-11-24T02:00:00.000Z/);
       expect(run.out).toMatch(/model: +claude-sonnet-4-5-20250929/);
+    });
+
+    it('says when the model is deprecated or retired and what replaces it', async () => {
+      const run = await runCommand(['status'], { env });
+      expect(run.out).toMatch(/^model: +claude-sonnet-4-5-20250929 \(deprecated, retires 2027-02-05; claude-sonnet-5 replaces it\)$/m);
+      expect(fake.requests.map((r) => r.path)).toEqual(['/supervisor/status']);
+    });
+
+    it('asks the models route, briefly, when status does not know the model\u2019s lifecycle yet', async () => {
+      fake.state.status = fakeStatus({ default_model_info: fakeModelInfo({ resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null }) });
+      fake.state.modelInfo = fakeModelInfo({ lifecycle: 'retired' });
+      const run = await runCommand(['status'], { env });
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);
+      expect(fake.requests.map((r) => r.path)).toEqual(['/supervisor/status', '/supervisor/models']);
+    });
+
+    it('still answers when the models route fails, with what status knows', async () => {
+      fake.state.status = fakeStatus({ default_model_info: null });
+      fake.failNext('GET', '/supervisor/models', 500, { detail: 'x', code: 'ERR_INTERNAL' });
+      const run = await runCommand(['status'], { env });
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/^model: +claude-sonnet-4-5-20250929$/m);
+    });
+
+    it('never waits on a slow models route longer than its bound', async () => {
+      fake.state.status = fakeStatus({ default_model_info: null });
+      fake.state.modelsHang = true;
+      const started = Date.now();
+      const run = await runCommand(['status'], { env, deps: { modelInfoWaitMs: 200 } });
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/^model: +claude-sonnet-4-5-20250929$/m);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(fake.requests.map((r) => r.path)).toEqual(['/supervisor/status', '/supervisor/models']);
     });
 
     it('prints the raw object with --json', async () => {
@@ -164,13 +198,22 @@ describe('client subcommands against a fake supervisor', () => {
   });
 
   describe('models', () => {
-    it('lists the latest per family, marking the current model', async () => {
+    it('lists the latest per family and the current model, with lifecycle, retirement date and context window', async () => {
       const run = await runCommand(['models'], { env });
       expect(run.code).toBe(0);
       expect(run.lines[0]).toMatch(/^opus\n {2}claude-opus-4-6 /);
-      expect(run.out).toMatch(/^\* claude-sonnet-4-5-20250929 +Claude Sonnet 4\.5 +2025-09-29$/m);
+      expect(run.out).toMatch(/^\* claude-sonnet-4-5-20250929 +Claude Sonnet 4\.5 +2025-09-29 +1M context +deprecated, retires 2027-02-05$/m);
+      expect(run.out).toMatch(/^ {2}claude-haiku-4-5-20251001 +Claude Haiku 4\.5 +2025-10-01 +200k context +active$/m);
       expect(run.out).not.toContain('claude-opus-4-5-20251101');
+      expect(run.out).toContain('warning: claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it');
       expect(fake.requests[0]?.query.toString()).toBe('show_all=false&refresh=false');
+    });
+
+    it('--all groups every version by line', async () => {
+      const run = await runCommand(['models', '--all'], { env });
+      const headings = run.out.split('\n').filter((line) => /^[a-z]+$/.test(line));
+      expect(headings).toEqual(['opus', 'sonnet', 'haiku']);
+      expect(run.out).toMatch(/^sonnet\n {2}claude-sonnet-5 .*active, latest\n\* claude-sonnet-4-5-20250929 /m);
     });
 
     it('lists every version with --all and refreshes with --refresh', async () => {

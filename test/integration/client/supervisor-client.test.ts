@@ -58,8 +58,8 @@ describe('SupervisorClient against a fake supervisor', () => {
   });
 
   it('lists and refreshes models', async () => {
-    expect((await client.models()).models.map((m) => m.id)).toEqual(['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-3-5-haiku-20241022']);
-    expect(await client.models({ showAll: true })).toMatchObject({ show_all: true, count: 4 });
+    expect((await client.models()).models.map((m) => m.id)).toEqual(['claude-opus-4-6', 'claude-sonnet-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001']);
+    expect(await client.models({ showAll: true })).toMatchObject({ show_all: true, count: 5, current_model_info: { lifecycle: 'deprecated' } });
     expect(await client.refreshModels()).toMatchObject({ source: 'anthropic' });
   });
 

@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { errorBody } from '../../../src/errors.js';
-import { listAnthropicModels, type ListModelsOptions } from '../../../src/models/anthropic-client.js';
+import { anthropicVersion, listAnthropicModels, retrieveAnthropicModel, type ListModelsOptions } from '../../../src/models/anthropic-client.js';
 import type { AnthropicCredential } from '../../../src/models/credentials.js';
 import { ModelsFetchError } from '../../../src/models/models-fetch-error.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
-import { realModels } from '../../support/real-models.js';
+import { legacyShape, realModels } from '../../support/real-models.js';
 
 const apiKey: AnthropicCredential = { kind: 'api_key', secret: 'sk-ant-api03-fake-key', source: 'ANTHROPIC_API_KEY' };
 const oauth: AnthropicCredential = { kind: 'oauth_token', secret: 'sk-ant-oat01-fake-token', source: 'CLAUDE_CODE_OAUTH_TOKEN' };
@@ -45,7 +45,7 @@ describe('listAnthropicModels against the fake Models API', () => {
       },
     );
 
-  it('follows has_more/last_id through every page with x-api-key and anthropic-version 2023-06-01', async () => {
+  it('follows has_more/last_id through every page, sending the key as the SDK does: Authorization: Bearer, anthropic-version 2026-10-21', async () => {
     const models = await list();
     expect(models.map((m) => m.id)).toEqual(realModels.map((m) => m.id));
     expect(fake.requests.map((r) => r.query)).toEqual([
@@ -53,17 +53,23 @@ describe('listAnthropicModels against the fake Models API', () => {
       { limit: '1000', after_id: realModels[3]?.id },
       { limit: '1000', after_id: realModels[7]?.id },
       { limit: '1000', after_id: realModels[11]?.id },
-      { limit: '1000', after_id: realModels[15]?.id },
     ]);
-    expect(fake.requests[0]?.headers).toMatchObject({ 'x-api-key': apiKey.secret, 'anthropic-version': '2023-06-01' });
-    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+    expect(fake.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${apiKey.secret}`, 'anthropic-version': '2026-10-21' });
+    expect(fake.requests[0]?.headers['x-api-key']).toBeUndefined();
+    expect(fake.requests[0]?.headers['anthropic-beta']).toBeUndefined();
   });
 
   it('sends an OAuth token as Authorization: Bearer with the oauth beta, and no x-api-key', async () => {
     const models = await list({ credential: oauth });
     expect(models).toHaveLength(realModels.length);
-    expect(fake.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${oauth.secret}`, 'anthropic-beta': 'oauth-2025-04-20', 'anthropic-version': '2023-06-01' });
+    expect(fake.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${oauth.secret}`, 'anthropic-beta': 'oauth-2025-04-20', 'anthropic-version': anthropicVersion });
     expect(fake.requests[0]?.headers['x-api-key']).toBeUndefined();
+  });
+
+  it('reads every field of the current API shape, and asks for no lifecycle filter (active and deprecated are the default)', async () => {
+    const models = await list();
+    expect(models).toEqual(realModels);
+    expect(fake.requests.every((r) => !Object.keys(r.query).some((key) => key.startsWith('lifecycle')))).toBe(true);
   });
 
   it('reports a rejected key as bad_credential, at once, naming where the key came from but not the key', async () => {
@@ -115,7 +121,7 @@ describe('listAnthropicModels against the fake Models API', () => {
     fake.enqueue({ kind: 'json', body: { data: realModels.slice(0, 2), has_more: true, first_id: realModels[0]?.id, last_id: realModels[1]?.id } }, { kind: 'status', status: 529 });
     const models = await list({ retryBaseMs: 1 });
     expect(models.map((m) => m.id)).toEqual(realModels.map((m) => m.id));
-    expect(fake.requests.map((r) => r.query.after_id)).toEqual([undefined, realModels[1]?.id, realModels[1]?.id, realModels[5]?.id, realModels[9]?.id, realModels[13]?.id]);
+    expect(fake.requests.map((r) => r.query.after_id)).toEqual([undefined, realModels[1]?.id, realModels[1]?.id, realModels[5]?.id, realModels[9]?.id]);
   });
 
   it('answers a hanging upstream within the timeout, as timeout', async () => {
@@ -158,10 +164,30 @@ describe('listAnthropicModels against the fake Models API', () => {
 
   it('skips entries without an id and fills missing fields instead of failing the list', async () => {
     fake.setFault({ kind: 'json', body: { data: [{ id: 'claude-opus-5' }, { display_name: 'no id' }, 42, null, { id: 'x-odd', display_name: 'Odd', created_at: '2026-01-01T00:00:00Z' }], has_more: false } });
+    const nulls = { line: null, lifecycle: null, deprecated_at: null, retires_at: null, max_input_tokens: null, max_tokens: null, capabilities: null };
     expect(await list()).toEqual([
-      { id: 'claude-opus-5', display_name: 'claude-opus-5', created_at: '' },
-      { id: 'x-odd', display_name: 'Odd', created_at: '2026-01-01T00:00:00Z' },
+      { id: 'claude-opus-5', display_name: 'claude-opus-5', created_at: '', ...nulls },
+      { id: 'x-odd', display_name: 'Odd', created_at: '2026-01-01T00:00:00Z', ...nulls },
     ]);
+  });
+
+  it('turns malformed new fields into null, one by one, and keeps the model', async () => {
+    const odd = {
+      id: 'claude-opus-9',
+      display_name: 'Claude Opus 9',
+      created_at: '2027-01-01T00:00:00Z',
+      line: 'not a line!',
+      lifecycle: 'sunsetting',
+      deprecated_at: 'yesterday',
+      retires_at: 20270101,
+      max_input_tokens: 1.5,
+      max_tokens: -1,
+      capabilities: ['not', 'an', 'object'],
+    };
+    fake.setFault({ kind: 'json', body: { data: [odd, { ...odd, id: 'claude-opus-10', line: 'OPUS', lifecycle: 'deprecated', max_tokens: 64_000 }], has_more: false } });
+    const [first, second] = await list();
+    expect(first).toEqual({ id: 'claude-opus-9', display_name: 'Claude Opus 9', created_at: '2027-01-01T00:00:00Z', line: null, lifecycle: null, deprecated_at: null, retires_at: null, max_input_tokens: null, max_tokens: null, capabilities: null });
+    expect(second).toMatchObject({ line: 'opus', lifecycle: 'deprecated', max_tokens: 64_000 });
   });
 
   it('honours an abort signal', async () => {
@@ -200,5 +226,81 @@ describe('listAnthropicModels against the fake Models API', () => {
         expect(everything).not.toContain('sk-ant-');
       }
     }
+  });
+});
+
+describe('retrieveAnthropicModel against the fake Models API', () => {
+  let fake: FakeAnthropic;
+  let legacy: FakeAnthropic;
+  beforeAll(async () => {
+    fake = await startFakeAnthropic();
+    legacy = await startFakeAnthropic({ shape: 'legacy' });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await legacy.close();
+  });
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.setFault(null);
+  });
+
+  const retrieve = (modelId: string, baseUrl = fake.url) => retrieveAnthropicModel({ credential: apiKey, baseUrl, modelId, retryBaseMs: 1 });
+
+  it('answers a listed model with all its fields, through GET /v1/models/{id} with the same headers as the list', async () => {
+    expect(await retrieve('claude-opus-5')).toEqual(realModels[0]);
+    expect(fake.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/models/claude-opus-5', query: {} })]);
+    expect(fake.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${apiKey.secret}`, 'anthropic-version': anthropicVersion });
+  });
+
+  it('answers a retired model, which the list never shows, with lifecycle retired', async () => {
+    expect(await retrieve('claude-3-7-sonnet-20250219')).toMatchObject({ id: 'claude-3-7-sonnet-20250219', lifecycle: 'retired', retires_at: '2026-02-19T00:00:00Z', line: 'sonnet' });
+  });
+
+  it('resolves an alias to the model it names', async () => {
+    expect(await retrieve('claude-sonnet-4-5')).toMatchObject({ id: 'claude-sonnet-4-5-20250929', lifecycle: 'deprecated' });
+  });
+
+  it('answers null for an id the API does not know (404 not_found_error)', async () => {
+    expect(await retrieve('claude-sonnet-9')).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('treats a 404 that is not the API\u2019s own answer (a proxy, a route missing) as an error, never as "not found"', async () => {
+    fake.setFault({ kind: 'json', status: 404, body: { message: 'no route' } });
+    await expect(retrieve('claude-opus-5')).rejects.toMatchObject({ reason: 'rejected', upstreamStatus: 404 });
+  });
+
+  it('escapes the id into one path segment', async () => {
+    expect(await retrieve('claude-opus-5/../../v1/models')).toBeNull();
+    expect(fake.requests[0]?.path).toBe('/v1/models/claude-opus-5%2F..%2F..%2Fv1%2Fmodels');
+  });
+
+  it('retries a 529 like the list, then answers', async () => {
+    fake.enqueue({ kind: 'status', status: 529 });
+    expect(await retrieve('claude-opus-5')).toMatchObject({ id: 'claude-opus-5' });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('fails within its timeout when the API hangs, as timeout', async () => {
+    fake.setFault({ kind: 'hang' });
+    await expect(retrieveAnthropicModel({ credential: apiKey, baseUrl: fake.url, modelId: 'claude-opus-5', timeoutMs: 300 })).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('fails with the credential error, never leaking the key', async () => {
+    const error = await retrieveAnthropicModel({ credential: wrongKey, baseUrl: fake.url, modelId: 'claude-opus-5' }).catch((e: unknown) => e as ModelsFetchError);
+    expect(error).toMatchObject({ reason: 'bad_credential' });
+    expect(String((error as Error).message)).not.toContain(wrongKey.secret);
+  });
+
+  it('lists an API of the older shape (no line, lifecycle, limits or capabilities) with those fields null', async () => {
+    const models = await listAnthropicModels({ credential: apiKey, baseUrl: legacy.url });
+    expect(models.map((m) => m.id)).toEqual(realModels.map((m) => m.id));
+    expect(models.every((m) => m.line === null && m.lifecycle === null && m.max_input_tokens === null && m.capabilities === null)).toBe(true);
+  });
+
+  it('reads an answer of the older API shape with its new fields null; a retired model is unknown there', async () => {
+    expect(await retrieve('claude-opus-5', legacy.url)).toEqual({ ...legacyShape(realModels[0]!), line: null, lifecycle: null, deprecated_at: null, retires_at: null, max_input_tokens: null, max_tokens: null, capabilities: null });
+    expect(await retrieve('claude-3-7-sonnet-20250219', legacy.url)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
-import { realModels } from '../../support/real-models.js';
+import { anthropicVersion } from '../../../src/models/anthropic-client.js';
+import { realModels, retiredModels } from '../../support/real-models.js';
 
 // The official SDK is the reference client: if it pages through the fake, the fake speaks the real protocol.
 describe('fake Anthropic Models API, as the official SDK sees it', () => {
@@ -24,11 +25,51 @@ describe('fake Anthropic Models API, as the official SDK sees it', () => {
     expect(fake.requests[0]?.headers['anthropic-version']).toEqual(expect.any(String));
   });
 
+  it('sends the anthropic-version our client sends (so the constant follows the installed SDK)', async () => {
+    const client = new Anthropic({ apiKey: 'sk-ant-api03-fake-key', baseURL: fake.url, maxRetries: 0 });
+    await client.models.list({ limit: 1 });
+    expect(fake.requests[0]?.headers['anthropic-version']).toBe(anthropicVersion);
+  });
+
+  it('describes models in the current shape the SDK types (line, lifecycle, limits, capabilities)', async () => {
+    const client = new Anthropic({ apiKey: 'sk-ant-api03-fake-key', baseURL: fake.url, maxRetries: 0 });
+    const page = await client.models.list({ limit: 1 });
+    const model = page.data[0];
+    expect(model).toEqual({ type: 'model', ...realModels[0] });
+    expect(model?.capabilities?.thinking.types.adaptive.supported).toBe(true);
+  });
+
+  it('filters by lifecycle as the SDK sends it (lifecycle[]=…), retired models only when asked for', async () => {
+    const client = new Anthropic({ apiKey: 'sk-ant-api03-fake-key', baseURL: fake.url, maxRetries: 0 });
+    const retired: string[] = [];
+    for await (const model of client.models.list({ lifecycle: ['retired'], limit: 5 })) retired.push(model.id);
+    expect(retired).toEqual(retiredModels.map((m) => m.id));
+    expect(fake.requests[0]?.query).toMatchObject({ 'lifecycle[]': 'retired' });
+    const deprecated = await client.models.list({ lifecycle: ['deprecated'], limit: 100 });
+    expect(deprecated.data.every((m) => m.lifecycle === 'deprecated')).toBe(true);
+    expect(deprecated.data.length).toBeGreaterThan(0);
+  });
+
+  it('answers retrieve for a retired model, resolves an alias, and 404s an unknown id', async () => {
+    const client = new Anthropic({ apiKey: 'sk-ant-api03-fake-key', baseURL: fake.url, maxRetries: 0 });
+    expect(await client.models.retrieve('claude-3-5-haiku-20241022')).toMatchObject({ id: 'claude-3-5-haiku-20241022', lifecycle: 'retired' });
+    expect(await client.models.retrieve('claude-opus-4-5')).toMatchObject({ id: 'claude-opus-4-5-20251101', lifecycle: 'active' });
+    await expect(client.models.retrieve('claude-nope-1')).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
   it('pages backwards with before_id like the real API', async () => {
     const client = new Anthropic({ apiKey: 'sk-ant-api03-fake-key', baseURL: fake.url, maxRetries: 0 });
     const page = await client.models.list({ before_id: realModels[7]?.id, limit: 3 });
     expect(page.data.map((m) => m.id)).toEqual(realModels.slice(4, 7).map((m) => m.id));
     expect(page.has_more).toBe(true);
+  });
+
+  it('accepts an API key as x-api-key too (the scheme of the API docs and of older clients)', async () => {
+    const client = new Anthropic({ apiKey: null, baseURL: fake.url, maxRetries: 0, defaultHeaders: { 'x-api-key': 'sk-ant-api03-fake-key' } });
+    const page = await client.models.list({ limit: 2 });
+    expect(page.data).toHaveLength(2);
+    expect(fake.requests[0]?.headers['x-api-key']).toBe('sk-ant-api03-fake-key');
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('accepts an OAuth token only with the oauth beta header', async () => {

@@ -39,7 +39,7 @@ describe('the models route of the supervisor app, behind its guard', () => {
 
   it('serves GET /supervisor/models and a body-less POST /supervisor/models/refresh', async () => {
     const get = await send(`${supervisor.url}/supervisor/models`, 'GET');
-    expect(get).toMatchObject({ status: 200, body: { source: 'anthropic', current_model: 'claude-opus-5', count: 6 } });
+    expect(get).toMatchObject({ status: 200, body: { source: 'anthropic', current_model: 'claude-opus-5', count: 5 } });
     const post = await send(`${supervisor.url}/supervisor/models/refresh`, 'POST');
     expect(post).toMatchObject({ status: 200, body: { source: 'anthropic' } });
     expect(fake.requests).toHaveLength(2);

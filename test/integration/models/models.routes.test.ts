@@ -9,7 +9,9 @@ const token = 'sk-ant-oat01-token-charlie-0003';
 const badKey = 'sk-ant-api03-not-a-valid-key';
 const allSecrets = [keyA, keyB, token, badKey];
 
-const latestIds = ['claude-opus-5', 'claude-sonnet-5', 'claude-fable-5', 'claude-mythos-preview', 'claude-haiku-4-5-20251001', 'claude-2.1'];
+const latestIds = ['claude-opus-5', 'claude-sonnet-5', 'claude-fable-5', 'claude-mythos-preview', 'claude-haiku-4-5-20251001'];
+const listCalls = (fake: FakeAnthropic) => fake.requests.filter((r) => r.path === '/v1/models');
+const lookupCalls = (fake: FakeAnthropic) => fake.requests.filter((r) => r.path.startsWith('/v1/models/'));
 
 describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
   let fake: FakeAnthropic;
@@ -43,9 +45,9 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-sonnet-5' } });
     const { status, body } = await app.get('/supervisor/models');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ count: 6, show_all: false, current_model: 'claude-sonnet-5', is_stale: false, source: 'anthropic', error: null });
+    expect(body).toMatchObject({ count: 5, show_all: false, current_model: 'claude-sonnet-5', is_stale: false, source: 'anthropic', error: null, warnings: [] });
     expect((body.models as { id: string }[]).map((m) => m.id)).toEqual(latestIds);
-    expect(body.models).toContainEqual({ id: 'claude-2.1', display_name: 'Claude 2.1', created_at: '2023-11-21T00:00:00Z', family: 'claude', is_latest: true });
+    expect(body.models).toContainEqual({ ...realModels.find((m) => m.id === 'claude-fable-5'), family: 'fable', is_latest: true, is_current: false });
     expect(new Date(body.cached_at as string).toISOString()).toBe(body.cached_at);
     expect(fake.requests).toHaveLength(Math.ceil(realModels.length / 4));
   });
@@ -57,7 +59,7 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     expect(fake.requests).toHaveLength(1);
     expect(second.body).toMatchObject({ source: 'cache', show_all: true, count: realModels.length, cached_at: first.body.cached_at, is_stale: false });
     const families = (second.body.models as { family: string }[]).map((m) => m.family);
-    expect([...new Set(families)]).toEqual(['opus', 'sonnet', 'fable', 'mythos', 'haiku', 'claude']);
+    expect([...new Set(families)]).toEqual(['opus', 'sonnet', 'fable', 'mythos', 'haiku']);
   });
 
   it('shares one upstream call among 50 concurrent cold requests', async () => {
@@ -103,8 +105,9 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     await start({ env: {}, config: { default_model: 'opus' } });
     const { status, body } = await app.get('/supervisor/models');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ source: 'fallback', is_stale: true, cached_at: null, current_model: 'opus' });
-    expect(body.models).toEqual(fallbackModels.filter((m) => m.is_latest));
+    expect(body).toMatchObject({ source: 'fallback', is_stale: true, cached_at: null, current_model: 'opus', current_model_info: { resolved_id: 'claude-opus-5-5', lifecycle: null } });
+    expect(body.models).toEqual(fallbackModels.filter((m) => m.is_latest).map((m) => ({ ...m, is_current: m.id === 'claude-opus-5-5' })));
+    expect(body.warnings).toEqual(['This is the built-in list of models: it cannot tell which models are deprecated or retired, so their lifecycle is null']);
     expect(body.error).toMatch(/no Anthropic credential/);
     expect(fake.requests).toHaveLength(0);
   });
@@ -139,7 +142,7 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     app.env.ANTHROPIC_API_KEY = keyB;
     const switched = await app.get('/supervisor/models');
     expect(switched.body.source).toBe('anthropic');
-    expect(fake.requests.map((r) => r.headers['x-api-key'])).toEqual([keyA, keyB]);
+    expect(fake.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${keyA}`, `Bearer ${keyB}`]);
     app.env.ANTHROPIC_API_KEY = badKey;
     const rejected = await app.get('/supervisor/models');
     expect(rejected.body).toMatchObject({ source: 'fallback', error: expect.stringMatching(/rejected/) });
@@ -153,7 +156,7 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     app.writeConfig({ api_key: keyB, default_model: 'claude-opus-5', supervisor: { models_ttl_ms: 0 } });
     const second = await app.get('/supervisor/models');
     expect(second.body).toMatchObject({ source: 'anthropic', current_model: 'claude-opus-5' });
-    expect(fake.requests[1]?.headers['x-api-key']).toBe(keyB);
+    expect(fake.requests[1]?.headers.authorization).toBe(`Bearer ${keyB}`);
     // models_ttl_ms: 0 — every request fetches.
     await app.get('/supervisor/models');
     expect(fake.requests).toHaveLength(3);
@@ -190,5 +193,147 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
     const { status, body } = await app.get('/supervisor/models');
     expect(status).toBe(503);
     expect(body).toMatchObject({ code: 'ERR_SHUTTING_DOWN' });
+  });
+
+  describe('the current model, in the current API shape', () => {
+    it('flags a deprecated current model, keeps it in the default view, and names its replacement', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-sonnet-4-5-20250929' } });
+      const { body } = await app.get('/supervisor/models');
+      expect((body.models as { id: string; is_current: boolean }[]).filter((m) => m.is_current).map((m) => m.id)).toEqual(['claude-sonnet-4-5-20250929']);
+      expect(body.current_model_info).toEqual({
+        id: 'claude-sonnet-4-5-20250929',
+        resolved_id: 'claude-sonnet-4-5-20250929',
+        display_name: 'Claude Sonnet 4.5',
+        lifecycle: 'deprecated',
+        retires_at: '2027-02-05T00:00:00Z',
+        replacement: 'claude-sonnet-5',
+      });
+      expect(body.warnings).toEqual(['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it']);
+      // A listed model needs no lookup.
+      expect(lookupCalls(fake)).toHaveLength(0);
+    });
+
+    it('finds a retired current model through GET /v1/models/{id}, never lists it, and caches the answer', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-3-7-sonnet-20250219' } });
+      const { body } = await app.get('/supervisor/models?show_all=true');
+      expect((body.models as { id: string }[]).map((m) => m.id)).not.toContain('claude-3-7-sonnet-20250219');
+      expect((body.models as { is_current: boolean }[]).some((m) => m.is_current)).toBe(false);
+      expect(body.current_model_info).toEqual({
+        id: 'claude-3-7-sonnet-20250219',
+        resolved_id: 'claude-3-7-sonnet-20250219',
+        display_name: 'Claude Sonnet 3.7',
+        lifecycle: 'retired',
+        retires_at: '2026-02-19T00:00:00Z',
+        replacement: 'claude-sonnet-5',
+      });
+      expect(body.warnings).toEqual(['claude-3-7-sonnet-20250219 is retired, so requests naming it fail; Claude Sonnet 5 (claude-sonnet-5) replaces it']);
+      expect(lookupCalls(fake).map((r) => r.path)).toEqual(['/v1/models/claude-3-7-sonnet-20250219']);
+      expect(lookupCalls(fake)[0]?.headers.authorization).toBe(`Bearer ${keyA}`);
+      await app.get('/supervisor/models');
+      expect(lookupCalls(fake)).toHaveLength(1);
+      expect(listCalls(fake)).toHaveLength(1);
+    });
+
+    it('says "unknown" for an id the API does not know (404), with the latest model of its line to use instead', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-sonnet-9' } });
+      const { body } = await app.get('/supervisor/models');
+      expect(body.current_model_info).toEqual({ id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: 'unknown', retires_at: null, replacement: 'claude-sonnet-5' });
+      expect(body.warnings).toEqual(['The Anthropic API does not know the model claude-sonnet-9; use Claude Sonnet 5 (claude-sonnet-5) instead']);
+    });
+
+    it('resolves an alias to the model it names, which it marks current', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-opus-4-5' } });
+      const { body } = await app.get('/supervisor/models');
+      expect(body.current_model_info).toMatchObject({ id: 'claude-opus-4-5', resolved_id: 'claude-opus-4-5-20251101', lifecycle: 'active', replacement: null });
+      expect((body.models as { id: string; is_current: boolean }[]).filter((m) => m.is_current).map((m) => m.id)).toEqual(['claude-opus-4-5-20251101']);
+      expect(body.warnings).toEqual([]);
+    });
+
+    it('resolves opus|sonnet|haiku locally, without a lookup', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'haiku' } });
+      const { body } = await app.get('/supervisor/models');
+      expect(body.current_model_info).toMatchObject({ id: 'haiku', resolved_id: 'claude-haiku-4-5-20251001', lifecycle: 'active' });
+      expect(lookupCalls(fake)).toHaveLength(0);
+    });
+
+    it('keeps what a lookup said when a refresh fails, and asks again once the refresh works', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-3-7-sonnet-20250219' } });
+      await app.get('/supervisor/models');
+      fake.setFault({ kind: 'status', status: 529 });
+      const failed = await app.post('/supervisor/models/refresh');
+      expect(failed.body).toMatchObject({ source: 'cache', is_stale: true, current_model_info: { lifecycle: 'retired' } });
+      fake.setFault(null);
+      const before = lookupCalls(fake).length;
+      const refreshed = await app.post('/supervisor/models/refresh');
+      expect(refreshed.body).toMatchObject({ source: 'anthropic', current_model_info: { lifecycle: 'retired' } });
+      expect(lookupCalls(fake).length - before).toBe(1);
+    });
+
+    it('shares one lookup among concurrent requests', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-3-5-haiku-20241022' } });
+      await app.get('/supervisor/models');
+      await app.post('/supervisor/models/refresh');
+      const before = lookupCalls(fake).length;
+      const release = fake.hold();
+      const pending = Array.from({ length: 20 }, () => app.get('/supervisor/models?refresh=true'));
+      await app.waitForRequestEvents(22);
+      release();
+      const answers = await Promise.all(pending);
+      expect(lookupCalls(fake).length - before).toBe(1);
+      for (const answer of answers) expect(answer.body.current_model_info).toMatchObject({ lifecycle: 'retired' });
+    });
+
+    it('does not look up the current model when the list itself could not be fetched', async () => {
+      fake.setFault({ kind: 'status', status: 503 });
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-3-7-sonnet-20250219' } });
+      const { body } = await app.get('/supervisor/models');
+      expect(body).toMatchObject({ source: 'fallback', current_model_info: { lifecycle: null } });
+      expect(lookupCalls(fake)).toHaveLength(0);
+    });
+
+    it('says the current model could not be checked when its lookup fails', async () => {
+      await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-3-7-sonnet-20250219' } });
+      fake.enqueue({ kind: 'json', body: { data: realModels, has_more: false } }, { kind: 'status', status: 401 });
+      const { body } = await app.get('/supervisor/models');
+      expect(lookupCalls(fake)).toHaveLength(1);
+      expect(body.current_model_info).toMatchObject({ lifecycle: null });
+      expect(body.warnings).toEqual([
+        'claude-3-7-sonnet-20250219 is not in the model list and the Anthropic API could not be asked about it (Anthropic rejected the credential from ANTHROPIC_API_KEY (401 authentication_error: invalid x-api-key))',
+      ]);
+    });
+  });
+
+  describe('the current model, in the older API shape (no line, lifecycle, limits or capabilities)', () => {
+    let legacy: FakeAnthropic;
+    beforeAll(async () => {
+      legacy = await startFakeAnthropic({ apiKeys: [keyA], shape: 'legacy' });
+    });
+    afterAll(() => legacy.close());
+
+    it('serves the list with those fields null and families parsed from the ids, and says lifecycles are not known', async () => {
+      app = await startModelsApp({ baseUrl: legacy.url, env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-sonnet-4-5-20250929' } });
+      apps.push(app);
+      const { body } = await app.get('/supervisor/models');
+      const models = body.models as Record<string, unknown>[];
+      expect(models.map((m) => m.id)).toEqual(latestIds.slice(0, 2).concat('claude-sonnet-4-5-20250929', latestIds.slice(2)));
+      for (const m of models) expect(m).toMatchObject({ line: null, lifecycle: null, deprecated_at: null, retires_at: null, max_input_tokens: null, max_tokens: null, capabilities: null });
+      expect(body.current_model_info).toEqual({
+        id: 'claude-sonnet-4-5-20250929',
+        resolved_id: 'claude-sonnet-4-5-20250929',
+        display_name: 'Claude Sonnet 4.5',
+        lifecycle: null,
+        retires_at: null,
+        replacement: null,
+      });
+      expect(body.warnings).toEqual(['The Anthropic Models API did not say which models are deprecated or retired (an older API version), so their lifecycle is null']);
+    });
+
+    it('resolves an alias, and calls a model it does not know (a retired one, there) unknown', async () => {
+      app = await startModelsApp({ baseUrl: legacy.url, env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-opus-4-5' } });
+      apps.push(app);
+      expect((await app.get('/supervisor/models')).body.current_model_info).toMatchObject({ resolved_id: 'claude-opus-4-5-20251101', lifecycle: null });
+      app.writeConfig({ default_model: 'claude-3-7-sonnet-20250219' });
+      expect((await app.get('/supervisor/models')).body.current_model_info).toMatchObject({ lifecycle: 'unknown', replacement: 'claude-sonnet-5' });
+    });
   });
 });

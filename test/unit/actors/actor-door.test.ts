@@ -45,6 +45,7 @@ function system() {
     commandTimeouts: () => defaultPolicy,
     applyTimeoutMs: () => 10_000,
     modelsWaitMs: 10_000,
+    modelCheckWaitMs: 5_000,
   });
   return { root, door };
 }

@@ -3,6 +3,7 @@ import { createActor, fromPromise } from 'xstate';
 import { configApplyMachine, type ConfigWritten } from '../../../machines/config-apply.machine.js';
 import { modelCacheMachine, type CachedModel, type FetchModelsInput, type FetchModelsOutput } from '../../../machines/model-cache.machine.js';
 import { applyConfigChange, requestModels } from '../../../src/actors/actor-requests.js';
+import { cachedModel } from '../../support/model-fixtures.js';
 
 const written: ConfigWritten = { backup: { path: 'x' }, updatedKeys: ['debug'], config: { debug: true } };
 
@@ -17,7 +18,7 @@ function configActor(write: () => Promise<ConfigWritten>) {
   return createActor(machine).start();
 }
 
-const opus: CachedModel = { id: 'claude-opus-4-1', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z', family: 'opus', is_latest: true };
+const opus: CachedModel = cachedModel({ id: 'claude-opus-4-1', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z', family: 'opus', is_latest: true });
 
 // A model cache whose fetch resolves only when the test says so.
 function modelsActor() {

@@ -1,9 +1,10 @@
 import { parseConfigValue } from '../../../src/cli/commands/config.command.js';
 import { formatBytes } from '../../../src/client/format.js';
+import type { HistoryEvent, ModelsResponse } from '../../../src/client/supervisor-types.js';
 import { formatCrash, formatEventLine, formatHistory } from '../../../src/cli/history.views.js';
-import { formatDuration, formatModels, formatStatus } from '../../../src/cli/views.js';
-import type { HistoryEvent } from '../../../src/client/supervisor-types.js';
-import { fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
+import { formatDuration, formatModelInfo, formatModels, formatStatus } from '../../../src/cli/views.js';
+import { fakeModelInfo, fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
+import { servedModel } from '../../support/model-fixtures.js';
 
 describe('parseConfigValue', () => {
   it('reads true/false as booleans, integers as numbers, anything else as a string', () => {
@@ -65,6 +66,12 @@ describe('formatStatus', () => {
     expect(text).not.toMatch(/^(cpu|memory|version):/m);
   });
 
+  it('says when the model is deprecated and what replaces it, from status or from what the caller learnt', () => {
+    expect(formatStatus(fakeStatus(), 'u')).toMatch(/^model: +claude-sonnet-4-5-20250929 \(deprecated, retires 2027-02-05; claude-sonnet-5 replaces it\)$/m);
+    const retired = fakeModelInfo({ lifecycle: 'retired' });
+    expect(formatStatus(fakeStatus({ default_model_info: null }), 'u', retired)).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);
+  });
+
   it('says when the server listens on the socket the supervisor holds (socket: inherit)', () => {
     expect(formatStatus(fakeStatus({ main_server_port: 3333 }), 'http://127.0.0.1:3334')).toMatch(/^port: +3333$/m);
     const held = formatStatus(fakeStatus({ main_server_port: 3333, main_server_socket: 'inherited' }), 'http://127.0.0.1:3334');
@@ -73,24 +80,66 @@ describe('formatStatus', () => {
 });
 
 describe('formatModels', () => {
-  it('groups by family in the given order and marks latest versions in the full view', () => {
-    const models = fakeModels();
-    const text = formatModels({
+  const response = (overrides: Partial<ModelsResponse> = {}): ModelsResponse => {
+    const models = fakeModels().map((m) => ({ ...m, is_current: m.id === 'claude-sonnet-4-5-20250929' }));
+    return {
       models,
       count: models.length,
       show_all: true,
-      current_model: 'claude-opus-4-6',
+      current_model: 'claude-sonnet-4-5-20250929',
+      current_model_info: fakeModelInfo(),
       cached_at: null,
       is_stale: true,
       source: 'cache',
       error: 'down',
-    });
-    expect(text.split('\n').slice(0, 3)).toEqual([
+      warnings: ['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it'],
+      ...overrides,
+    };
+  };
+
+  it('groups by line, with release date, context window and lifecycle (and retirement date), marking the current model', () => {
+    const lines = formatModels(response()).split('\n');
+    expect(lines.slice(0, 7)).toEqual([
       'opus',
-      '* claude-opus-4-6             Claude Opus 4.6    2026-02-05  latest',
-      '  claude-opus-4-5-20251101    Claude Opus 4.5    2025-11-01',
+      '  claude-opus-4-6             Claude Opus 4.6    2026-02-05  1M context    active, latest',
+      '  claude-opus-4-5-20251101    Claude Opus 4.5    2025-11-01  200k context  active',
+      'sonnet',
+      '  claude-sonnet-5             Claude Sonnet 5    2026-06-30  1M context    active, latest',
+      '* claude-sonnet-4-5-20250929  Claude Sonnet 4.5  2025-09-29  1M context    deprecated, retires 2027-02-05',
+      'haiku',
     ]);
-    expect(text).toContain('4 models (all versions); source: cache (stale)');
+    expect(lines.slice(-4)).toEqual([
+      '',
+      '5 models (all versions); source: cache (stale)',
+      'current model: claude-sonnet-4-5-20250929 (deprecated, retires 2027-02-05; claude-sonnet-5 replaces it)',
+      'warning: claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it',
+    ]);
+  });
+
+  it('shows what an older API or the built-in list does not say as unknown', () => {
+    const models = [servedModel({ id: 'claude-opus-5-5', display_name: 'Claude Opus 5.5', created_at: '2026-09-22T00:00:00Z', family: 'opus', is_latest: true })];
+    const text = formatModels(response({ models, count: 1, show_all: false, current_model: null, current_model_info: null, warnings: [] }));
+    expect(text.split('\n')[1]).toBe('  claude-opus-5-5  Claude Opus 5.5  2026-09-22  -  lifecycle unknown');
+    expect(text).toMatch(/^current model: -$/m);
+  });
+});
+
+describe('formatModelInfo', () => {
+  it('says what is known of the configured model, and nothing it does not know', () => {
+    expect(formatModelInfo('claude-opus-5', null)).toBe('claude-opus-5');
+    expect(formatModelInfo('claude-opus-5', fakeModelInfo({ id: 'claude-opus-5', resolved_id: 'claude-opus-5', lifecycle: 'active', retires_at: null, replacement: null }))).toBe('claude-opus-5 (active)');
+    expect(formatModelInfo('claude-sonnet-4-5', fakeModelInfo({ id: 'claude-sonnet-4-5' }))).toBe(
+      'claude-sonnet-4-5 → claude-sonnet-4-5-20250929 (deprecated, retires 2027-02-05; claude-sonnet-5 replaces it)',
+    );
+    expect(formatModelInfo('claude-3-7-sonnet-20250219', fakeModelInfo({ id: 'claude-3-7-sonnet-20250219', resolved_id: 'claude-3-7-sonnet-20250219', lifecycle: 'retired' }))).toBe(
+      'claude-3-7-sonnet-20250219 (retired: requests naming it fail; claude-sonnet-5 replaces it)',
+    );
+    expect(formatModelInfo('claude-sonnet-9', { id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: 'unknown', retires_at: null, replacement: 'claude-sonnet-5' })).toBe(
+      'claude-sonnet-9 (unknown to the Anthropic API; try claude-sonnet-5)',
+    );
+    expect(formatModelInfo('claude-sonnet-9', { id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null })).toBe('claude-sonnet-9');
+    // Information about another model (status raced a config change) is not shown.
+    expect(formatModelInfo('opus', fakeModelInfo())).toBe('opus');
   });
 });
 

@@ -5,6 +5,7 @@ import { serverLifecycleMachine } from '../../../machines/server-lifecycle.machi
 import { errorBody, SupervisorError } from '../../../src/errors.js';
 import { statusView } from '../../../src/http/views.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
+import { currentModelInfo } from '../../../src/models/current-model.js';
 import { modelsView } from '../../../src/models/models-view.js';
 import { closeSchema, createContract, findPath, type ContractAnswer } from '../../support/contract.js';
 import { defaultPolicy } from '../../support/lifecycle-policy.js';
@@ -26,6 +27,7 @@ function status(): Record<string, unknown> {
     server: { value: snapshot.value, context: snapshot.context },
     configLoaded: true,
     defaultModel: 'opus',
+    defaultModelInfo: currentModelInfo('opus', fallbackModels, null),
     metrics: null,
     lastCrash: null,
   });
@@ -38,11 +40,11 @@ describe('the contract check', () => {
   it('passes what the views render', () => {
     expect(contract.check(answer('GET', '/supervisor/status', 200, status()))).toBeNull();
     const models = modelsView({
-      cache: { credentialId: null, models: null, cachedAt: null, lastError: null },
+      cache: { credentialId: null, models: null, cachedAt: null, lastError: null, lookups: [] },
       fetching: false,
       credentialId: null,
       showAll: true,
-      currentModel: null,
+      currentModel: 'claude-3-7-sonnet-20250219',
       ttlMs: 1,
       requestedAt: 0,
       now: 0,

@@ -43,6 +43,25 @@ describe('inspection hub', () => {
     root.stop();
   });
 
+  it('copies and redacts a context once: an event that leaves the context as it was costs no copy (a cache hit)', () => {
+    let redactions = 0;
+    const hub = new InspectionHub(['server'], (v) => {
+      redactions += 1;
+      return v;
+    }, () => 7);
+    const root = system(hub);
+    const server = root.system.get('server');
+    const before = redactions;
+    // Events the lifecycle ignores while stopped leave its context as it was.
+    for (let i = 0; i < 10; i += 1) server.send({ type: 'health.ok', at: i });
+    expect(redactions).toBe(before);
+    expect(hub.snapshots()[0]).toMatchObject({ actor: 'server', value: 'stopped' });
+    server.send({ type: 'server.start' });
+    expect(redactions).toBeGreaterThan(before);
+    expect(hub.snapshots()[0]).toMatchObject({ value: 'starting' });
+    root.stop();
+  });
+
   it('neither streams nor remembers an event that changes nothing, and remembers the ones that do', () => {
     const remembered: InspectionRecord[] = [];
     let now = 1_000;

@@ -1,5 +1,5 @@
 import { compareVersionsDesc, modelFamily, parseModelId } from '../../../src/models/model-family.js';
-import { realModels } from '../../support/real-models.js';
+import { knownModels } from '../../support/real-models.js';
 
 describe('parseModelId', () => {
   it.each([
@@ -55,7 +55,7 @@ describe('parseModelId', () => {
   });
 
   it('gives every real model a named family, none "other"', () => {
-    const families = Object.fromEntries(realModels.map((m) => [m.id, modelFamily(m.id)]));
+    const families = Object.fromEntries(knownModels.map((m) => [m.id, modelFamily(m.id)]));
     expect(families).toEqual({
       'claude-opus-5': 'opus',
       'claude-sonnet-5': 'sonnet',

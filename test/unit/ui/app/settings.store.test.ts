@@ -13,6 +13,7 @@ import {
   statusBadge,
   uptimeText,
 } from '../../../../src/ui/app/settings.view.js';
+import { servedModel } from '../../../support/model-fixtures.js';
 
 function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
   return {
@@ -36,6 +37,7 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     cpu_percent: null,
     memory_bytes: null,
     default_model: 'claude-sonnet-4-5-20250929',
+    default_model_info: null,
     main_server_health: 'healthy',
     last_crash: null,
     ...overrides,
@@ -44,18 +46,20 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
 
 const models: ModelsResponse = {
   models: [
-    { id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z', family: 'opus', is_latest: true },
-    { id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z', family: 'sonnet', is_latest: true },
-    { id: 'claude-sonnet-4-20250514', display_name: 'Claude Sonnet 4', created_at: '2025-05-14T00:00:00Z', family: 'sonnet', is_latest: false },
-    { id: 'claude-mythos-preview', display_name: 'Claude Mythos Preview', created_at: '2025-10-01T00:00:00Z', family: 'mythos', is_latest: true },
+    servedModel({ id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z', family: 'opus', is_latest: true }),
+    servedModel({ id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z', family: 'sonnet', is_latest: true }),
+    servedModel({ id: 'claude-sonnet-4-20250514', display_name: 'Claude Sonnet 4', created_at: '2025-05-14T00:00:00Z', family: 'sonnet', is_latest: false }),
+    servedModel({ id: 'claude-mythos-preview', display_name: 'Claude Mythos Preview', created_at: '2025-10-01T00:00:00Z', family: 'mythos', is_latest: true }),
   ],
   count: 4,
   show_all: true,
   current_model: 'claude-sonnet-4-5-20250929',
+  current_model_info: null,
   cached_at: null,
   is_stale: false,
   source: 'anthropic',
   error: null,
+  warnings: [],
 };
 
 function liveStore(extra: Partial<SettingsContext> = {}) {
@@ -269,8 +273,8 @@ describe('model groups', () => {
     const twins: ModelsResponse = {
       ...models,
       models: [
-        { id: 'claude-a-1', display_name: 'Claude A', created_at: '2025-01-02T00:00:00Z', family: 'a', is_latest: true },
-        { id: 'claude-a-0', display_name: 'Claude A', created_at: '2025-01-01T00:00:00Z', family: 'a', is_latest: false },
+        servedModel({ id: 'claude-a-1', display_name: 'Claude A', created_at: '2025-01-02T00:00:00Z', family: 'a', is_latest: true }),
+        servedModel({ id: 'claude-a-0', display_name: 'Claude A', created_at: '2025-01-01T00:00:00Z', family: 'a', is_latest: false }),
       ],
     };
     expect(modelGroups(twins, null)[0]?.options.map((o) => o.label)).toEqual(['Claude A (claude-a-1) (latest)', 'Claude A (claude-a-0)']);

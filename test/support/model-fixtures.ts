@@ -1,0 +1,25 @@
+// Models for tests that need only a few fields: the rest get the values of a model an older API described (nulls).
+import type { CachedModel } from '../../machines/model-cache.machine.js';
+import type { ModelInfo } from '../../src/client/supervisor-types.js';
+
+type Essentials = Pick<CachedModel, 'id' | 'display_name' | 'created_at' | 'family' | 'is_latest'>;
+
+/** A cached model: the given fields, everything the newer API adds null. */
+export function cachedModel(fields: Essentials & Partial<CachedModel>): CachedModel {
+  return {
+    line: null,
+    lifecycle: null,
+    deprecated_at: null,
+    retires_at: null,
+    max_input_tokens: null,
+    max_tokens: null,
+    capabilities: null,
+    ...fields,
+  };
+}
+
+/** A model as `GET /supervisor/models` serves it (not the current one unless said). */
+export function servedModel(fields: Essentials & Partial<ModelInfo>): ModelInfo {
+  const { capabilities = null, ...rest } = fields;
+  return { ...cachedModel(rest), capabilities, is_current: false, ...rest };
+}
