@@ -72,7 +72,7 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
 }
 
-/** The §4.7 guard in front of every route: Host allow-list, Origin check, token, JSON-only bounded bodies. */
+/** The security guard (docs/api.md, Security) in front of every route: Host allow-list, Origin check, token, JSON-only bounded bodies. */
 export function securityGuard(options: SecurityOptions): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const refusal = hostRefusal(req, options.allowedHosts);

@@ -108,7 +108,7 @@ async function longIdle() {
 const long = await longIdle();
 
 /**
- * The SSE endpoint on this build: /supervisor/logs (docs/api.md, Logs) if it exists, else /supervisor/inspect (§4.6).
+ * The SSE endpoint on this build: /supervisor/logs (docs/api.md, Logs) if it exists, else /supervisor/inspect.
  * @param {string} base
  */
 async function sseEndpoint(base) {

@@ -3,7 +3,7 @@ import { malformedHosts, sendRaw } from '../../support/http-fuzz.js';
 import { request } from '../../support/http.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 
-describe('the §4.7 guard on every route', () => {
+describe('the security guard on every route', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ server: { autostart: false }, supervisor: { allowed_hosts: ['parachute.local'] } });
