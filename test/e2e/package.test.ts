@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { isAlive } from '../../src/lifecycle/process-group.js';
-import { servedUrl, type CliProcess } from '../support/built-cli.js';
+import { runProgram, servedUrl } from '../support/built-cli.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
 import { waitFor } from '../support/wait-for.js';
@@ -14,17 +14,6 @@ import { waitFor } from '../support/wait-for.js';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-
-// Runs the installed bin the way a user's shell would, with its output collected.
-function installedCli(bin: string, args: string[]): CliProcess {
-  const child = spawn(bin, args, { env: { ...process.env, SUPERVISOR_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
 
 describe('npm pack, then npm install -g of the tarball', () => {
   let dir: string;
@@ -52,7 +41,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
     // No supervisor.server.command: the demo server shipped inside the package is what runs.
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify({ port: await freePort(), supervisor: { log_dir: join(dir, 'logs') } }), { mode: 0o600 });
-    const daemon = installedCli(bin, ['serve', '--port', '0', '--config', configPath]);
+    const daemon = runProgram(bin, ['serve', '--port', '0', '--config', configPath], { SUPERVISOR_TOKEN: '' });
     try {
       const url = await servedUrl(daemon, 20_000);
       const status = await waitFor('the demo server to run', async () => {

@@ -20,7 +20,12 @@ export interface CliProcess {
 
 /** Starts the built CLI with `args`; output is collected for assertions. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [builtCli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProgram(process.execPath, [builtCli, ...args], env);
+}
+
+/** Starts `file` with `args` (e.g. an installed bin, as a user's shell would); output is collected for assertions. */
+export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(file, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
