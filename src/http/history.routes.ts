@@ -4,7 +4,7 @@ import type { HistoryEvent } from '../history/history-event.js';
 import type { HistoryRecorder } from '../history/history-recorder.js';
 import { methodNotAllowed } from './errors.js';
 import { parseEventId, parseHistoryLimit } from './history.params.js';
-import type { SseEvent, SseHub, SseStreamOptions } from './sse.js';
+import { openRouteStream, type SseEvent, type SseHub, type SseStreamOptions } from './sse.js';
 
 /** What the history routes need: the recorder, and the hub every stream registers with. */
 export interface HistoryRouterDeps {
@@ -42,15 +42,8 @@ export function createHistoryRouter(deps: HistoryRouterDeps): Router {
 
   router.get('/supervisor/events', async (req, res, next) => {
     const options: SseStreamOptions = { heartbeatMs: deps.heartbeatMs };
-    let stream;
-    try {
-      stream = await deps.streams.open(req, res, options);
-    } catch (error) {
-      if (!res.headersSent) next(error);
-      else res.destroy();
-      return;
-    }
-    if (stream.closed) return;
+    const stream = await openRouteStream(deps.streams, req, res, next, options);
+    if (!stream) return;
     // Live events are held while the file is read, then sent after the ones it gave: no gap, no duplicate.
     let sent = parseEventId(stream.lastEventId);
     let held: HistoryEvent[] | null = sent === null ? null : [];

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { InspectionHub, InspectionRecord } from '../inspect/inspection-hub.js';
 import type { InspectionReplay } from '../inspect/inspection-replay.js';
 import { methodNotAllowed } from './errors.js';
-import type { SseEvent, SseHub } from './sse.js';
+import { openRouteStream, type SseEvent, type SseHub } from './sse.js';
 
 /** One inspection record as an SSE event: `snapshot`, `event` or `started`, the record (less its kind) as JSON data. */
 export function inspectionEvent(record: InspectionRecord, replayed = false): SseEvent {
@@ -16,11 +16,11 @@ export function inspectionEvent(record: InspectionRecord, replayed = false): Sse
  */
 export function createInspectRouter(deps: { inspection: InspectionHub; replay: InspectionReplay; streams: SseHub }): Router {
   const router = Router();
-  router.get('/supervisor/inspect', async (req, res) => {
+  router.get('/supervisor/inspect', async (req, res, next) => {
     // The records of earlier supervisor runs are read from the file once, soon after start-up.
     await deps.replay.ready;
-    const stream = await deps.streams.open(req, res);
-    if (stream.closed) return;
+    const stream = await openRouteStream(deps.streams, req, res, next);
+    if (!stream) return;
     // Replay, present and subscription in one tick: no record falls between them or comes twice.
     const past = deps.replay.records().map((record) => inspectionEvent(record, true));
     stream.sendMany([...past, ...deps.inspection.snapshots().map((record) => inspectionEvent(record))]);

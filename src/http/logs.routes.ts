@@ -4,7 +4,7 @@ import { methodNotAllowed } from './errors.js';
 import { openLogSource } from '../logs/log-source.js';
 import { createSecretScanner, type SecretScanner } from '../redact/secret-patterns.js';
 import { parseLastEventId, parseLogsQuery, type LogsQuery } from './logs.params.js';
-import type { SseHub, SseStream, SseStreamOptions } from './sse.js';
+import { openRouteStream, type SseHub, type SseStream, type SseStreamOptions } from './sse.js';
 
 /** What the logs route needs from the rest of the supervisor. */
 export interface LogsRouterDeps {
@@ -40,16 +40,8 @@ export function createLogsRouter(deps: LogsRouterDeps): Router {
       sendError(res, error);
       return;
     }
-    let stream: SseStream;
-    try {
-      stream = await deps.streams.open(req, res, options);
-    } catch (error) {
-      // Unexpected: the app's error handler decides what to show (the stream never started).
-      if (!res.headersSent) next(error);
-      else res.destroy();
-      return;
-    }
-    if (stream.closed) return;
+    const stream = await openRouteStream(deps.streams, req, res, next, options);
+    if (!stream) return;
     await streamLogLines(stream, query, deps);
   });
   router.all('/supervisor/logs', methodNotAllowed(['GET']));

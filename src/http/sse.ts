@@ -76,6 +76,28 @@ function definedOnly(options: SseStreamOptions): SseStreamOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * Opens a stream for a route. An error before the stream started goes to the app's error handler (`next`), one
+ * after it cuts the connection; null when there is no open stream to write to.
+ */
+export async function openRouteStream(
+  hub: SseHub,
+  req: IncomingMessage,
+  res: ServerResponse & { headersSent: boolean },
+  next: (error: unknown) => void,
+  options?: SseStreamOptions,
+): Promise<SseStream | null> {
+  let stream: SseStream;
+  try {
+    stream = await hub.open(req, res, options);
+  } catch (error) {
+    if (!res.headersSent) next(error);
+    else res.destroy();
+    return null;
+  }
+  return stream.closed ? null : stream;
+}
+
 /** Creates a hub; `defaults` apply to every stream it opens unless the open call overrides them. */
 export function createSseHub(hubDefaults: SseStreamOptions = {}): SseHub {
   const open = new Set<SseStream>();

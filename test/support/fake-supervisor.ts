@@ -3,6 +3,7 @@
 // Every answer it gives (scripted failures included) is checked against docs/openapi.yaml: a fake that speaks
 // another shape than the supervisor would test the client against the wrong thing (see contract-setup.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { sonnet45Deprecated } from './model-fixtures.js';
 import type { AddressInfo } from 'node:net';
 import { checkAnswer, checkEvent } from './contract.js';
 import type {
@@ -81,25 +82,13 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     cpu_percent: 1.25,
     memory_bytes: 125_829_120,
     default_model: 'claude-sonnet-4-5-20250929',
-    default_model_info: fakeModelInfo(),
+    default_model_info: sonnet45Deprecated(),
     main_server_health: 'healthy',
     last_crash: null,
     ...overrides,
   };
 }
 
-/** What a supervisor whose cache is warm knows of the fake's default model: deprecated, with a replacement. */
-export function fakeModelInfo(overrides: Partial<CurrentModelInfo> = {}): CurrentModelInfo {
-  return {
-    id: 'claude-sonnet-4-5-20250929',
-    resolved_id: 'claude-sonnet-4-5-20250929',
-    display_name: 'Claude Sonnet 4.5',
-    lifecycle: 'deprecated',
-    retires_at: '2027-02-05T00:00:00Z',
-    replacement: 'claude-sonnet-5',
-    ...overrides,
-  };
-}
 
 // The fields of a served model the fake's list does not vary.
 const modelDefaults = { deprecated_at: null, retires_at: null, max_tokens: 64_000, capabilities: null, is_current: false } as const;
@@ -156,7 +145,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     },
     models: fakeModels(),
     modelsError: null,
-    modelInfo: fakeModelInfo(),
+    modelInfo: sonnet45Deprecated(),
     modelsWarnings: ['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it'],
     modelsHang: false,
     logLines: ['server listening on 3333', 'GET /api/health 200'],

@@ -1,6 +1,6 @@
 // Models for tests that need only a few fields: the rest get the values of a model an older API described (nulls).
 import type { CachedModel } from '../../machines/model-cache.machine.js';
-import type { ModelInfo } from '../../src/client/supervisor-types.js';
+import type { CurrentModelInfo, ModelInfo } from '../../src/client/supervisor-types.js';
 
 type Essentials = Pick<CachedModel, 'id' | 'display_name' | 'created_at' | 'family' | 'is_latest'>;
 
@@ -22,4 +22,17 @@ export function cachedModel(fields: Essentials & Partial<CachedModel>): CachedMo
 export function servedModel(fields: Essentials & Partial<ModelInfo>): ModelInfo {
   const { capabilities = null, ...rest } = fields;
   return { ...cachedModel(rest), capabilities, is_current: false, ...rest };
+}
+
+/** What a warm cache knows of Claude Sonnet 4.5 in the test catalogues: deprecated, Claude Sonnet 5 replaces it. */
+export function sonnet45Deprecated(overrides: Partial<CurrentModelInfo> = {}): CurrentModelInfo {
+  return {
+    id: 'claude-sonnet-4-5-20250929',
+    resolved_id: 'claude-sonnet-4-5-20250929',
+    display_name: 'Claude Sonnet 4.5',
+    lifecycle: 'deprecated',
+    retires_at: '2027-02-05T00:00:00Z',
+    replacement: 'claude-sonnet-5',
+    ...overrides,
+  };
 }

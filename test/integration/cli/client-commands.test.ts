@@ -1,4 +1,5 @@
-import { closedPort, fakeModelInfo, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
+import { sonnet45Deprecated } from '../../support/model-fixtures.js';
+import { closedPort, fakeStatus, startFakeSupervisor, type FakeSupervisor } from '../../support/fake-supervisor.js';
 import { runCommand } from '../../support/cli-harness.js';
 
 describe('client subcommands against a fake supervisor', () => {
@@ -32,8 +33,8 @@ describe('client subcommands against a fake supervisor', () => {
     });
 
     it('asks the models route, briefly, when status does not know the model\u2019s lifecycle yet', async () => {
-      fake.state.status = fakeStatus({ default_model_info: fakeModelInfo({ resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null }) });
-      fake.state.modelInfo = fakeModelInfo({ lifecycle: 'retired' });
+      fake.state.status = fakeStatus({ default_model_info: sonnet45Deprecated({ resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null }) });
+      fake.state.modelInfo = sonnet45Deprecated({ lifecycle: 'retired' });
       const run = await runCommand(['status'], { env });
       expect(run.code).toBe(0);
       expect(run.out).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);

@@ -1,3 +1,4 @@
+import { sonnet45Deprecated } from '../../support/model-fixtures.js';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -153,14 +154,7 @@ describe('default_model checked against the Models API', () => {
       expect(fake.requests).toHaveLength(0);
       await request(`${harness.url}/supervisor/models`);
       const warm = await harness.status();
-      expect(warm.default_model_info).toEqual({
-        id: 'claude-sonnet-4-5-20250929',
-        resolved_id: 'claude-sonnet-4-5-20250929',
-        display_name: 'Claude Sonnet 4.5',
-        lifecycle: 'deprecated',
-        retires_at: '2027-02-05T00:00:00Z',
-        replacement: 'claude-sonnet-5',
-      });
+      expect(warm.default_model_info).toEqual(sonnet45Deprecated());
     });
 
     it('says a retired default_model is retired once it was looked up, still without asking on its own', async () => {

@@ -1,3 +1,4 @@
+import { sonnet45Deprecated } from '../../support/model-fixtures.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startModelsApp, type ModelsApp } from '../../support/models-app.js';
@@ -200,14 +201,7 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
       await start({ env: { ANTHROPIC_API_KEY: keyA }, config: { default_model: 'claude-sonnet-4-5-20250929' } });
       const { body } = await app.get('/supervisor/models');
       expect((body.models as { id: string; is_current: boolean }[]).filter((m) => m.is_current).map((m) => m.id)).toEqual(['claude-sonnet-4-5-20250929']);
-      expect(body.current_model_info).toEqual({
-        id: 'claude-sonnet-4-5-20250929',
-        resolved_id: 'claude-sonnet-4-5-20250929',
-        display_name: 'Claude Sonnet 4.5',
-        lifecycle: 'deprecated',
-        retires_at: '2027-02-05T00:00:00Z',
-        replacement: 'claude-sonnet-5',
-      });
+      expect(body.current_model_info).toEqual(sonnet45Deprecated());
       expect(body.warnings).toEqual(['claude-sonnet-4-5-20250929 is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it']);
       // A listed model needs no lookup.
       expect(lookupCalls(fake)).toHaveLength(0);

@@ -1,9 +1,10 @@
+import { sonnet45Deprecated } from '../../support/model-fixtures.js';
 import { parseConfigValue } from '../../../src/cli/commands/config.command.js';
 import { formatBytes } from '../../../src/client/format.js';
 import type { HistoryEvent, ModelsResponse } from '../../../src/client/supervisor-types.js';
 import { formatCrash, formatEventLine, formatHistory } from '../../../src/cli/history.views.js';
 import { formatDuration, formatModelInfo, formatModels, formatStatus } from '../../../src/cli/views.js';
-import { fakeModelInfo, fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
+import { fakeModels, fakeStatus } from '../../support/fake-supervisor.js';
 import { servedModel } from '../../support/model-fixtures.js';
 
 describe('parseConfigValue', () => {
@@ -68,7 +69,7 @@ describe('formatStatus', () => {
 
   it('says when the model is deprecated and what replaces it, from status or from what the caller learnt', () => {
     expect(formatStatus(fakeStatus(), 'u')).toMatch(/^model: +claude-sonnet-4-5-20250929 \(deprecated, retires 2027-02-05; claude-sonnet-5 replaces it\)$/m);
-    const retired = fakeModelInfo({ lifecycle: 'retired' });
+    const retired = sonnet45Deprecated({ lifecycle: 'retired' });
     expect(formatStatus(fakeStatus({ default_model_info: null }), 'u', retired)).toMatch(/^model: +claude-sonnet-4-5-20250929 \(retired: requests naming it fail; claude-sonnet-5 replaces it\)$/m);
   });
 
@@ -87,7 +88,7 @@ describe('formatModels', () => {
       count: models.length,
       show_all: true,
       current_model: 'claude-sonnet-4-5-20250929',
-      current_model_info: fakeModelInfo(),
+      current_model_info: sonnet45Deprecated(),
       cached_at: null,
       is_stale: true,
       source: 'cache',
@@ -127,11 +128,11 @@ describe('formatModels', () => {
 describe('formatModelInfo', () => {
   it('says what is known of the configured model, and nothing it does not know', () => {
     expect(formatModelInfo('claude-opus-5', null)).toBe('claude-opus-5');
-    expect(formatModelInfo('claude-opus-5', fakeModelInfo({ id: 'claude-opus-5', resolved_id: 'claude-opus-5', lifecycle: 'active', retires_at: null, replacement: null }))).toBe('claude-opus-5 (active)');
-    expect(formatModelInfo('claude-sonnet-4-5', fakeModelInfo({ id: 'claude-sonnet-4-5' }))).toBe(
+    expect(formatModelInfo('claude-opus-5', sonnet45Deprecated({ id: 'claude-opus-5', resolved_id: 'claude-opus-5', lifecycle: 'active', retires_at: null, replacement: null }))).toBe('claude-opus-5 (active)');
+    expect(formatModelInfo('claude-sonnet-4-5', sonnet45Deprecated({ id: 'claude-sonnet-4-5' }))).toBe(
       'claude-sonnet-4-5 → claude-sonnet-4-5-20250929 (deprecated, retires 2027-02-05; claude-sonnet-5 replaces it)',
     );
-    expect(formatModelInfo('claude-3-7-sonnet-20250219', fakeModelInfo({ id: 'claude-3-7-sonnet-20250219', resolved_id: 'claude-3-7-sonnet-20250219', lifecycle: 'retired' }))).toBe(
+    expect(formatModelInfo('claude-3-7-sonnet-20250219', sonnet45Deprecated({ id: 'claude-3-7-sonnet-20250219', resolved_id: 'claude-3-7-sonnet-20250219', lifecycle: 'retired' }))).toBe(
       'claude-3-7-sonnet-20250219 (retired: requests naming it fail; claude-sonnet-5 replaces it)',
     );
     expect(formatModelInfo('claude-sonnet-9', { id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: 'unknown', retires_at: null, replacement: 'claude-sonnet-5' })).toBe(
@@ -139,7 +140,7 @@ describe('formatModelInfo', () => {
     );
     expect(formatModelInfo('claude-sonnet-9', { id: 'claude-sonnet-9', resolved_id: null, display_name: null, lifecycle: null, retires_at: null, replacement: null })).toBe('claude-sonnet-9');
     // Information about another model (status raced a config change) is not shown.
-    expect(formatModelInfo('opus', fakeModelInfo())).toBe('opus');
+    expect(formatModelInfo('opus', sonnet45Deprecated())).toBe('opus');
   });
 });
 

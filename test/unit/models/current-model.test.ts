@@ -1,3 +1,4 @@
+import { sonnet45Deprecated } from '../../support/model-fixtures.js';
 import type { ModelLookup } from '../../../machines/model-cache.machine.js';
 import { currentModelInfo, isBareAlias, lookupTarget, modelIdOf, modelWarnings, resolveModel } from '../../../src/models/current-model.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
@@ -62,14 +63,7 @@ describe('currentModelInfo', () => {
   });
 
   it('names the latest active model of the same line as the replacement of a deprecated one', () => {
-    expect(currentModelInfo('claude-sonnet-4-5-20250929', catalogue, null)).toEqual({
-      id: 'claude-sonnet-4-5-20250929',
-      resolved_id: 'claude-sonnet-4-5-20250929',
-      display_name: 'Claude Sonnet 4.5',
-      lifecycle: 'deprecated',
-      retires_at: '2027-02-05T00:00:00Z',
-      replacement: 'claude-sonnet-5',
-    });
+    expect(currentModelInfo('claude-sonnet-4-5-20250929', catalogue, null)).toEqual(sonnet45Deprecated());
     expect(currentModelInfo('claude-opus-4-20250514', catalogue, null)?.replacement).toBe('claude-opus-5');
   });
 
