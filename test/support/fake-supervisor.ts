@@ -84,6 +84,7 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     default_model_info: fakeModelInfo(),
     main_server_health: 'healthy',
     last_crash: null,
+    history_seq: 7,
     ...overrides,
   };
 }

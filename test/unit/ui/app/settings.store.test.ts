@@ -40,6 +40,7 @@ function status(overrides: Partial<SupervisorStatus> = {}): SupervisorStatus {
     default_model_info: null,
     main_server_health: 'healthy',
     last_crash: null,
+    history_seq: 0,
     ...overrides,
   };
 }
