@@ -227,9 +227,10 @@ export class SupervisorClient {
     });
   }
 
-  /** `POST /supervisor/models/refresh`: fetches the list from Anthropic now. */
-  refreshModels(options: CallOptions = {}): Promise<ModelsResponse> {
-    return this.json('POST', '/supervisor/models/refresh', options);
+  /** `POST /supervisor/models/refresh`: fetches the list from Anthropic now (every version with `showAll`). */
+  refreshModels(options: CallOptions & { showAll?: boolean } = {}): Promise<ModelsResponse> {
+    const query = options.showAll === undefined ? undefined : { show_all: String(options.showAll) };
+    return this.json('POST', '/supervisor/models/refresh', { signal: options.signal, query });
   }
 
   /** `GET /supervisor/machines`: the machine definitions as JSON. */

@@ -61,6 +61,8 @@ describe('SupervisorClient against a fake supervisor', () => {
     expect((await client.models()).models.map((m) => m.id)).toEqual(['claude-opus-4-6', 'claude-sonnet-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001']);
     expect(await client.models({ showAll: true })).toMatchObject({ show_all: true, count: 5, current_model_info: { lifecycle: 'deprecated' } });
     expect(await client.refreshModels()).toMatchObject({ source: 'anthropic' });
+    expect(await client.refreshModels({ showAll: true })).toMatchObject({ show_all: true });
+    expect(fake.requests.at(-1)?.query.get('show_all')).toBe('true');
   });
 
   it('streams the last lines without following', async () => {
