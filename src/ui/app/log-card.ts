@@ -45,7 +45,10 @@ export interface LogCard {
 /** Wires the log card to the store and starts streaming. */
 export function startLogCard(store: SettingsStore): LogCard {
   let stats: LogViewStats = { total: 0, shown: 0, pending: 0 };
+  // What Copy or Download did; it goes once the tools change (the state it was about moved on).
   let message = '';
+  let messageFor = '';
+  const toolState = (ctx: SettingsContext): string => JSON.stringify([ctx.logPaused, ctx.logFilterText, ctx.logLevel, ctx.logWrap, ctx.logLocalTime]);
   const view = new LogView(
     { box: el.box, latest: el.latest, summary: el.summary },
     {
@@ -112,10 +115,12 @@ export function startLogCard(store: SettingsStore): LogCard {
 
   function say(text: string): void {
     message = text;
+    messageFor = toolState(store.getSnapshot().context);
     renderNote(store.getSnapshot().context);
   }
 
   function renderNote(ctx: SettingsContext): void {
+    if (message && toolState(ctx) !== messageFor) message = '';
     const parts: string[] = [];
     if (ctx.logPaused) parts.push(`Paused${stats.pending ? ` — ${stats.pending.toLocaleString('en')} new ${stats.pending === 1 ? 'line' : 'lines'} waiting` : ''}.`);
     if (ctx.logFilterText.trim() || ctx.logLevel !== 'all') parts.push(`Showing ${stats.shown.toLocaleString('en')} of ${stats.total.toLocaleString('en')} lines.`);

@@ -2,7 +2,7 @@
 // coloured from the page's CSS (light or dark), redrawn when new samples arrive.
 import uPlot from 'uplot';
 import type { MetricsHistory } from './api.js';
-import { chartColumns, metricsWindowSeconds } from './metrics.view.js';
+import { chartColumns, timeRange } from './metrics.view.js';
 
 const height = 48;
 
@@ -10,8 +10,8 @@ function cssColor(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#2456d6';
 }
 
-// A sparkline: no axes, legend or cursor; the last 15 minutes left to right, the values from 0 up.
-function sparkline(target: HTMLElement, colorVar: string, fillVar: string): uPlot {
+// A sparkline: no axes, legend or cursor; up to the last 15 minutes left to right, the values from 0 up.
+function sparkline(target: HTMLElement, colorVar: string, fillVar: string, interval: () => number): uPlot {
   const options: uPlot.Options = {
     width: Math.max(80, target.clientWidth),
     height,
@@ -22,10 +22,7 @@ function sparkline(target: HTMLElement, colorVar: string, fillVar: string): uPlo
     scales: {
       x: {
         time: true,
-        range: () => {
-          const now = Date.now() / 1000;
-          return [now - metricsWindowSeconds, now];
-        },
+        range: (_u, min) => timeRange(Number.isFinite(min) ? min : null, Date.now() / 1000, interval()),
       },
       // From zero, with headroom; a flat line of zeros still has a scale.
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
@@ -39,10 +36,12 @@ function sparkline(target: HTMLElement, colorVar: string, fillVar: string): uPlo
 export class MetricsCharts {
   private readonly cpu: uPlot;
   private readonly memory: uPlot;
+  private intervalSeconds = 5;
 
   constructor(cpuBox: HTMLElement, memoryBox: HTMLElement) {
-    this.cpu = sparkline(cpuBox, '--chart-cpu', '--chart-cpu-fill');
-    this.memory = sparkline(memoryBox, '--chart-memory', '--chart-memory-fill');
+    const interval = (): number => this.intervalSeconds;
+    this.cpu = sparkline(cpuBox, '--chart-cpu', '--chart-cpu-fill', interval);
+    this.memory = sparkline(memoryBox, '--chart-memory', '--chart-memory-fill', interval);
     const fit = new ResizeObserver(() => {
       this.cpu.setSize({ width: Math.max(80, cpuBox.clientWidth), height });
       this.memory.setSize({ width: Math.max(80, memoryBox.clientWidth), height });
@@ -57,6 +56,7 @@ export class MetricsCharts {
   }
 
   update(history: MetricsHistory | null): void {
+    if (history) this.intervalSeconds = history.interval_ms / 1000;
     const [times, cpu, memory] = chartColumns(history);
     this.cpu.setData([times, cpu]);
     this.memory.setData([times, memory]);

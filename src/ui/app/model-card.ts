@@ -37,7 +37,8 @@ export function renderModelCard(ctx: SettingsContext, now: number): void {
   setUsable(el.switchButton, ctx.connection === 'live' && !busy);
   el.switchButton.setAttribute('aria-busy', String(banner?.replacement != null && ctx.applying === banner.replacement.id));
 
-  const groups = modelGroups(ctx.models, currentModel(ctx), now);
+  // No list yet: the placeholder says so ("Loading models…"), rather than a dropdown of one.
+  const groups = ctx.models ? modelGroups(ctx.models, currentModel(ctx), now) : [];
   const shown = shownModel(ctx);
   // Rebuild the options only when they change, so an open dropdown is not disturbed.
   const key = JSON.stringify([groups, shown, ctx.models === null && ctx.modelsError === null]);

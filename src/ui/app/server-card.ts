@@ -80,7 +80,7 @@ export function renderServerCard(ctx: SettingsContext, now: number): void {
 export function renderMetrics(history: MetricsHistory | null): void {
   charts ??= new MetricsCharts(el.cpuChart, el.memoryChart);
   charts.update(history);
-  const labels = metricsLabels(metricsSummary(history));
+  const labels = metricsLabels(metricsSummary(history, Date.now()));
   setText(el.cpuText, labels?.cpu ?? 'no samples yet');
   setText(el.memoryText, labels?.memory ?? 'no samples yet');
   el.cpuChart.setAttribute('aria-label', `CPU: ${labels?.cpu ?? 'no samples yet'}`);

@@ -28,6 +28,8 @@ export interface Toast {
   tone: 'bad' | 'ok';
   message: string;
   detail: string;
+  /** How many times it happened while the notice was up (a crash loop's crashes make one notice). */
+  count: number;
 }
 
 export type LogStreamState = 'connecting' | 'open' | 'down' | 'off';

@@ -87,13 +87,16 @@ function withStatus(ctx: SettingsContext, status: SupervisorStatus, at: number):
   return newer ? withOutcomesChecked(next, status.history_seq, status.main_server_state) : next;
 }
 
-function addToast(ctx: SettingsContext, toast: Omit<Toast, 'id'>): SettingsContext {
+// A notice like one already up (a crash loop's crashes) replaces it with a count rather than stacking up.
+function addToast(ctx: SettingsContext, toast: Omit<Toast, 'id' | 'count'>): SettingsContext {
   const id = ctx.toastSeq + 1;
-  return { ...ctx, toastSeq: id, toasts: [...ctx.toasts, { ...toast, id }].slice(-maxToasts) };
+  const same = ctx.toasts.find((t) => t.message === toast.message && t.tone === toast.tone);
+  const next: Toast = { ...toast, id, count: (same?.count ?? 0) + 1 };
+  return { ...ctx, toastSeq: id, toasts: [...ctx.toasts.filter((t) => t !== same), next].slice(-maxToasts) };
 }
 
 // What an event from the stream tells the user, as a toast; null for the events that need none.
-function toastFor(ctx: SettingsContext, event: HistoryEvent): Omit<Toast, 'id'> | null {
+function toastFor(ctx: SettingsContext, event: HistoryEvent): Omit<Toast, 'id' | 'count'> | null {
   switch (event.type) {
     case 'crashed':
       return { tone: 'bad', message: 'The server crashed', detail: event.message };

@@ -85,10 +85,8 @@ export function stateNote(ctx: SettingsContext): { tone: 'warn' | 'bad' | 'unkno
   const lastError = status?.last_error ?? null;
   if (ctx.serverState === 'crashed.exhausted') {
     const gaveUp = ctx.history.find((event) => event.type === 'gave_up');
-    const why =
-      gaveUp?.type === 'gave_up'
-        ? `It crashed ${gaveUp.crashes} times within ${formatDuration(gaveUp.period_ms / 1000)}`
-        : (lastError ?? 'It crashed too often in a short time');
+    // The give-up event says it plainly; until it has arrived, in general words (last_error repeats the numbers raw).
+    const why = gaveUp?.type === 'gave_up' ? `It crashed ${gaveUp.crashes} times within ${formatDuration(gaveUp.period_ms / 1000)}` : 'It crashed too often in a short time';
     return { tone: 'bad', text: `${why}, so automatic restarts are off. See the history below for why, fix the cause, then press Start.` };
   }
   if (ctx.serverState === 'crashed.halted') {

@@ -33,7 +33,7 @@ function toastElement(toast: Toast, dismiss: (id: number) => void): HTMLElement 
   return h(
     'div',
     { class: 'toast', 'data-tone': toast.tone, 'data-id': toast.id },
-    h('p', { class: 'toast-message' }, toast.message),
+    h('p', { class: 'toast-message' }, toast.count > 1 ? `${toast.message} (${toast.count} times)` : toast.message),
     toast.detail ? h('p', { class: 'toast-detail' }, toast.detail) : null,
     close,
   );

@@ -1,4 +1,4 @@
-import { chartColumns, metricsLabels, metricsSummary } from '../../../../src/ui/app/metrics.view.js';
+import { chartColumns, metricsLabels, metricsSummary, timeRange } from '../../../../src/ui/app/metrics.view.js';
 
 describe('metrics words', () => {
   const history = {
@@ -9,12 +9,22 @@ describe('metrics words', () => {
     ],
   };
 
-  it('says the newest value and the peak of the window', () => {
-    expect(metricsLabels(metricsSummary(history))).toEqual({
-      cpu: '1.2% now, peak 3.4% in 15 min',
-      memory: '50 MiB now, peak 60 MiB in 15 min',
+  it('says the newest value and the peak over the span the samples cover, at most the 15-minute window', () => {
+    const first = Date.UTC(2026, 10, 24, 10);
+    expect(metricsLabels(metricsSummary(history, first + 40_000))).toEqual({
+      cpu: '1.2% now, peak 3.4% in the last minute',
+      memory: '50 MiB now, peak 60 MiB in the last minute',
     });
-    expect(metricsLabels(metricsSummary({ interval_ms: 5000, samples: [] }))).toBeNull();
+    expect(metricsLabels(metricsSummary(history, first + 7 * 60_000 + 5_000))?.cpu).toBe('1.2% now, peak 3.4% in the last 8 min');
+    expect(metricsLabels(metricsSummary(history, first + 3_600_000))?.cpu).toBe('1.2% now, peak 3.4% in the last 15 min');
+    expect(metricsLabels(metricsSummary({ interval_ms: 5000, samples: [] }, first))).toBeNull();
+  });
+
+  it('spans the chart from the oldest sample to now, at most 15 minutes and at least five intervals', () => {
+    expect(timeRange(1_000, 1_100, 5)).toEqual([1_000, 1_100]);
+    expect(timeRange(1_000, 5_000, 5)).toEqual([5_000 - 900, 5_000]);
+    expect(timeRange(1_000, 1_010, 5)).toEqual([985, 1_010]);
+    expect(timeRange(null, 2_000, 5)).toEqual([1_975, 2_000]);
   });
 
   it('gives the chart times in seconds and memory in MiB', () => {

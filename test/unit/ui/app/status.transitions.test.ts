@@ -167,6 +167,12 @@ describe('toasts', () => {
     expect(store.getSnapshot().context.toasts.map((t) => t.message)).toEqual(['The server is back up']);
   });
 
+  it('makes one notice of repeated crashes, with a count', () => {
+    const store = liveStore();
+    for (const seq of [11, 13, 15]) store.trigger.eventReceived({ event: uiEvent.crashed(seq) });
+    expect(store.getSnapshot().context.toasts.map(({ message, count }) => ({ message, count }))).toEqual([{ message: 'The server crashed', count: 3 }]);
+  });
+
   it('does not call an ordinary start "back up", and says when auto-restart gives up', () => {
     const store = liveStore();
     store.trigger.eventReceived({ event: uiEvent.starting(11) });
