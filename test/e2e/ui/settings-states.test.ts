@@ -150,7 +150,9 @@ describe('Settings page states against the real supervisor', () => {
     const { main_server_pid: pid } = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     const page = await session.settings(h.url);
     await waitForText(page, '#fact-pid', `pid ${pid}`);
-    // The demo server logs every request: these lines are the last it writes.
+    // The demo server logs every request: these lines are the last it writes (one with a key, which is redacted).
+    const secret = 'sk-ant-api03-e2e-diagnostics-secret-0123456789';
+    expect((await request(`http://127.0.0.1:${h.serverPort}/e2e-with-a-key?key=${secret}`)).status).toBe(200);
     const marker = `/e2e-before-the-crash-${Date.now()}`;
     expect((await request(`http://127.0.0.1:${h.serverPort}${marker}`)).status).toBe(200);
     await page.locator('#log .log-line', { hasText: marker }).waitFor();
@@ -180,6 +182,45 @@ describe('Settings page states against the real supervisor', () => {
     const crash = (await h.history()).find((e) => e.type === 'crashed') as { log_tail: string[] };
     expect(crash.log_tail.some((line) => line.endsWith(`[demo] GET ${marker}`))).toBe(true);
     await screenshot(page, 'settings-after-kill');
+
+    // Copy diagnostics: status, the history with the crash's tail, the last log lines, secrets redacted.
+    await page.getByRole('button', { name: 'Copy diagnostics' }).click();
+    await waitForText(page, '#diagnostics-note', /^Diagnostics copied \(status, \d+ events, \d+ log lines\), secrets redacted\.$/);
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    expect(text).toContain(`"main_server_pid": ${after.main_server_pid}`);
+    expect(text).toMatch(new RegExp(`crashed \\(SIGKILL\\) pid=${pid} `));
+    expect(text).toContain(`    | `);
+    expect(text).toContain(`[demo] GET ${marker}`);
+    expect(text).toContain('/e2e-with-a-key?key=[REDACTED]');
+    expect(text).not.toContain(secret);
+  });
+
+  it('asks for status only while the page is visible, and at once when it shows again', async () => {
+    h = await startDemoSupervisor();
+    await h.waitForStatus('running', (s) => s.main_server_status === 'running');
+    // The page is told it is hidden and shown as a browser tells it (visibilityState and a visibilitychange event).
+    const page = await session.open(`${h.url}/supervisor/ui/`);
+    await waitForText(page, '#connection', 'Live');
+    const asked: number[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/supervisor/status') asked.push(Date.now());
+    });
+    // Visible and nothing happening: status is asked again and again all the same (CPU and memory stay current).
+    await waitFor('a status request of a quiet, visible page', () => asked.length >= 1, { timeoutMs: 4_000 });
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const hiddenSince = Date.now();
+    // Hidden for 2.5 s of the page's clock (the span under test): longer than the 2 s polling interval.
+    await page.waitForFunction((until) => Date.now() > until, hiddenSince + 2_500, { polling: 100 });
+    expect(asked.filter((t) => t > hiddenSince + 100)).toEqual([]);
+    const shownAt = Date.now();
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await waitFor('a status request once visible', () => asked.some((t) => t >= shownAt), { timeoutMs: 1_000 });
   });
 
   it('shows a start halted by a taken port as Halted, with the holder and what to do; Start works once it is free', async () => {
