@@ -124,7 +124,9 @@ function mergeHistory(current: HistoryEvent[], incoming: HistoryEvent[]): Histor
 /** The transitions of connection, status, history, toasts and commands. */
 export const statusTransitions = {
   eventsOpened: (ctx: SettingsContext): SettingsContext => {
-    const next = { ...ctx, eventsOpen: true };
+    // A (re)connection may be to another supervisor whose history numbering started afresh (a new log folder): the
+    // next status wins whatever its seq, and events order against it from there.
+    const next = { ...ctx, eventsOpen: true, stateSeq: 0 };
     return { ...next, connection: connectionOf(next) };
   },
   eventsLost: (ctx: SettingsContext): SettingsContext => ({ ...ctx, eventsOpen: false, connection: 'unreachable' }),

@@ -140,6 +140,16 @@ describe('ordering status answers and events by history seq', () => {
     expect(ctx.status?.cpu_percent).toBe(9);
   });
 
+  it('after a reconnection takes the next status whatever its seq (a new supervisor may number afresh)', () => {
+    const store = liveStore(uiStatus({ history_seq: 500 }));
+    store.trigger.eventsLost();
+    store.trigger.eventsOpened();
+    store.trigger.statusLoaded({ status: uiStatus({ history_seq: 3, main_server_status: 'stopped', main_server_state: 'stopped' }), at: 2_000 });
+    expect(statusBadge(store.getSnapshot().context).text).toBe('Stopped');
+    store.trigger.eventReceived({ event: uiEvent.starting(4) });
+    expect(statusBadge(store.getSnapshot().context).text).toBe('Starting');
+  });
+
   it('maps each lifecycle event to the state it leaves the server in', () => {
     const store = liveStore(uiStatus({ history_seq: 0 }));
     const seen: (string | null)[] = [];
