@@ -37,8 +37,8 @@ describe('Settings page models and settings against the real supervisor', () => 
     expect(errors).toEqual([]);
   });
 
-  async function start(config: Record<string, unknown>): Promise<Harness> {
-    h = await startDemoSupervisor({ config: { api_key: apiKey, ...config }, env: { ANTHROPIC_BASE_URL: anthropic.url } });
+  async function start(config: Record<string, unknown>, fixture?: string): Promise<Harness> {
+    h = await startDemoSupervisor({ ...(fixture ? { fixture } : {}), config: { api_key: apiKey, ...config }, env: { ANTHROPIC_BASE_URL: anthropic.url } });
     await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     return h;
   }
@@ -98,8 +98,10 @@ describe('Settings page models and settings against the real supervisor', () => 
     expect(opus).toContain('Claude Opus 4 (deprecated · was due to retire 2026-11-14)');
   });
 
-  it('applies the other settings through the same flow, and refuses a count that is not one before sending anything', async () => {
-    await start({ default_model: 'claude-sonnet-5', log_level: 'info' });
+  it('applies the other settings through the same flow, refuses a count that is not one before sending anything, and shows a rollback as one', async () => {
+    session.expected = [/status of 409/];
+    // picky-server.mjs refuses to start with max_message_length 13.
+    await start({ default_model: 'claude-sonnet-5', log_level: 'info' }, 'picky-server.mjs');
     const page = await session.settings(h!.url);
     await page.locator('#cfg-log_level').waitFor();
     expect(await page.getByLabel('Log level').inputValue()).toBe('info');
@@ -124,5 +126,16 @@ describe('Settings page models and settings against the real supervisor', () => 
     expect(await apply.getAttribute('aria-disabled')).toBe('true');
     // The record says the same.
     await page.locator('#history .history-row', { hasText: 'Config applied: log_level, max_message_length, transcription_enabled' }).waitFor();
+
+    // A value the server cannot start with: rolled back, the file as it was, the form back to the file's value.
+    const fileBefore = readFileSync(h!.configPath);
+    await page.getByLabel('Max message length').fill('13');
+    await apply.click();
+    await waitForText(page, '#config-outcome', /^Rolled back: the server did not come up with max message length, so the previous settings are back in use\./, 15_000);
+    expect(await page.locator('#config-outcome').getAttribute('data-kind')).toBe('rollback');
+    expect(await page.locator('#config-outcome .outcome-detail').textContent()).toMatch(/previous config restored/);
+    expect(readFileSync(h!.configPath).equals(fileBefore)).toBe(true);
+    expect(await page.getByLabel('Max message length').inputValue()).toBe('8000');
+    await waitForText(page, '#server-badge', 'Running', 10_000);
   });
 });
