@@ -223,6 +223,27 @@ describe('Settings page states against the real supervisor', () => {
     await waitFor('a status request once visible', () => asked.some((t) => t >= shownAt), { timeoutMs: 1_000 });
   });
 
+  it('counts down to an automatic restart in whole seconds, never a second short', async () => {
+    // The first crash of a server that was up restarts at once; the next one within stable_ms waits backoff_ms (2 s).
+    h = await startDemoSupervisor({ server: { backoff_ms: 2_000, backoff_max_ms: 2_000, stable_ms: 60_000 } });
+    const first = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
+    const page = await session.settings(h.url);
+    await waitForText(page, '#fact-pid', `pid ${first.main_server_pid}`);
+    process.kill(first.main_server_pid, 'SIGKILL');
+    const second = await h.waitForStatus('running again', (s) => s.main_server_status === 'running' && s.main_server_pid !== first.main_server_pid);
+    await waitForText(page, '#fact-pid', `pid ${second.main_server_pid}`);
+    await recordTexts(page, '#server-uptime', 'countdown');
+    process.kill(second.main_server_pid, 'SIGKILL');
+    await waitForText(page, '#server-badge', 'Crashed');
+    await waitForText(page, '#server-badge', 'Running', 10_000);
+    const seen = await page.evaluate(() => (window as unknown as Record<string, string[]>)['countdown'] ?? []);
+    const countdown = seen.filter((text, i) => text.startsWith('Restarting') && text !== seen[i - 1]);
+    // 2 s away reads "2s" (rounded up) until the last second begins; a floor would have started at "1s".
+    expect(countdown.slice(0, 2)).toEqual(['Restarting in 2s', 'Restarting in 1s']);
+    // Then, if the restart took a moment to be seen, "Restarting…", never a negative or a repeated number.
+    expect(countdown.slice(2).every((text) => text === 'Restarting…')).toBe(true);
+  });
+
   it('shows a start halted by a taken port as Halted, with the holder and what to do; Start works once it is free', async () => {
     session.expected = [/status of 500/];
     const port = await freePort();
