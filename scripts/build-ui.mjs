@@ -64,8 +64,9 @@ async function main() {
       settings: 'src/ui/app/settings.page.ts',
       inspector: 'src/ui/app/inspector.page.ts',
       styles: 'src/ui/public/styles.css',
-      // The Inspector's own rules, loaded by inspector.html only.
+      // Each page's own rules, loaded by its page only (the Settings page's bring uPlot's).
       'inspector-styles': 'src/ui/public/inspector.css',
+      'settings-styles': 'src/ui/public/settings.css',
     },
     outdir: assetsDir,
     entryNames: '[name]-[hash]',

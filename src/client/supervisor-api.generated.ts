@@ -587,6 +587,8 @@ export interface components {
             main_server_health: components["schemas"]["MainServerHealth"];
             /** @description The newest crash in the history, without its log tail (null when there was none). */
             last_crash: components["schemas"]["CrashSummary"] | null;
+            /** @description The `seq` of the newest history event when this status was read (0 when there is none): the status already reflects every event up to it, and an event of `GET /supervisor/events` with a higher seq happened after it. */
+            history_seq: number;
         };
         /**
          * @description `healthy`: running and the latest probe answered 2xx; `unhealthy`: running, but the latest probe failed; `unknown`: not running.

@@ -68,6 +68,8 @@ export interface LogsOptions extends CallOptions {
   lastEventId?: string;
   /** Reconnect a followed stream that drops, resuming with Last-Event-ID (default true). */
   reconnect?: boolean;
+  /** Called each time the stream is open (its response headers arrived), reconnections included. */
+  onOpen?: () => void;
 }
 
 /** Options of the history event stream. */
@@ -76,6 +78,8 @@ export interface EventsOptions extends CallOptions {
   lastEventId?: string;
   /** Reconnect a stream that drops, resuming with Last-Event-ID (default true). */
   reconnect?: boolean;
+  /** Called each time the stream is open (its response headers arrived), reconnections included. */
+  onOpen?: () => void;
 }
 
 /** Base of the client's errors. */
@@ -223,9 +227,10 @@ export class SupervisorClient {
     });
   }
 
-  /** `POST /supervisor/models/refresh`: fetches the list from Anthropic now. */
-  refreshModels(options: CallOptions = {}): Promise<ModelsResponse> {
-    return this.json('POST', '/supervisor/models/refresh', options);
+  /** `POST /supervisor/models/refresh`: fetches the list from Anthropic now (every version with `showAll`). */
+  refreshModels(options: CallOptions & { showAll?: boolean } = {}): Promise<ModelsResponse> {
+    const query = options.showAll === undefined ? undefined : { show_all: String(options.showAll) };
+    return this.json('POST', '/supervisor/models/refresh', { signal: options.signal, query });
   }
 
   /** `GET /supervisor/machines`: the machine definitions as JSON. */
@@ -278,7 +283,7 @@ export class SupervisorClient {
     path: string,
     what: string,
     query: Record<string, string>,
-    options: CallOptions & { lastEventId?: string; reconnect: boolean },
+    options: CallOptions & { lastEventId?: string; reconnect: boolean; onOpen?: () => void },
   ): AsyncGenerator<SseMessage> {
     const reconnect = options.reconnect;
     let lastId = options.lastEventId ?? null;
@@ -295,6 +300,8 @@ export class SupervisorClient {
         await abortableDelay(delayMs, options.signal);
         continue;
       }
+      // A stream that is open but quiet (no new line, no event) is still worth knowing about.
+      options.onOpen?.();
       try {
         for await (const message of readSse(opened.body)) {
           if (message.retry !== null) delayMs = message.retry;

@@ -77,6 +77,11 @@ export class HistoryRecorder {
     return this.last;
   }
 
+  /** The seq of the newest recorded event (0 when none): status says it, so a page can order status and events. */
+  lastSeq(): number {
+    return this.seq;
+  }
+
   /** Crashes recorded since this supervisor started. */
   crashes(): number {
     return this.crashCount;

@@ -52,6 +52,8 @@ export function currentStatus(deps: StatusDeps): StatusView {
     defaultModelInfo: defaultModel === null ? null : cachedModelInfo(actors.modelsCache(), modelsConfig.credentialId(), defaultModel, fallbackModels),
     metrics: deps.metrics.read(server.context.process?.pid ?? null),
     lastCrash: deps.system.history.lastCrash(),
+    // Read in the same turn as the actor state: every fact up to this seq is in the state above, none after it.
+    historySeq: deps.system.history.lastSeq(),
   });
 }
 

@@ -17,6 +17,8 @@ export interface StatusInput {
   metrics: ProcessMetrics | null;
   /** The newest crash the history holds, without its log tail. */
   lastCrash: CrashSummary | null;
+  /** The seq of the newest history event recorded so far (the status reflects every event up to it). */
+  historySeq: number;
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -53,6 +55,7 @@ export function statusView(input: StatusInput) {
     // Health apart from "up": a running server whose latest probe failed is unhealthy; a server not running, unknown.
     main_server_health: running ? (context.healthy ? 'healthy' : 'unhealthy') : 'unknown',
     last_crash: input.lastCrash,
+    history_seq: input.historySeq,
   };
 }
 

@@ -85,6 +85,7 @@ export function fakeStatus(overrides: Partial<SupervisorStatus> = {}): Superviso
     default_model_info: sonnet45Deprecated(),
     main_server_health: 'healthy',
     last_crash: null,
+    history_seq: 7,
     ...overrides,
   };
 }
@@ -199,7 +200,7 @@ export async function startFakeSupervisor(options: { port?: number; token?: stri
     if (method === 'PUT' && path === '/supervisor/config') return putConfig(request, res);
     if (method === 'GET' && path === '/supervisor/models' && state.modelsHang) return;
     if (method === 'GET' && path === '/supervisor/models') return send(res, 200, models(query.get('show_all') === 'true', query.get('refresh') === 'true'));
-    if (method === 'POST' && path === '/supervisor/models/refresh') return send(res, 200, models(false, true));
+    if (method === 'POST' && path === '/supervisor/models/refresh') return send(res, 200, models(query.get('show_all') === 'true', true));
     if (method === 'GET' && path === '/supervisor/logs') return logs(request, res);
     send(res, 404, { detail: `no such endpoint: ${method} ${path}`, code: 'ERR_NOT_FOUND' });
   }

@@ -51,3 +51,35 @@ export function setText(el: Element, text: string): void {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Makes a button usable or not with `aria-disabled` rather than `disabled`: a disabled button loses keyboard focus,
+ * and the focus must stay on the control the user pressed while its action runs.
+ */
+export function setUsable(button: HTMLElement, usable: boolean): void {
+  const value = String(!usable);
+  if (button.getAttribute('aria-disabled') !== value) button.setAttribute('aria-disabled', value);
+}
+
+/** Whether a button made unusable with setUsable may act now. */
+export function isUsable(button: HTMLElement): boolean {
+  return button.getAttribute('aria-disabled') !== 'true';
+}
+
+/** The visible result of an action, as an outcome line shows it. */
+export interface OutcomeText {
+  kind: string;
+  message: string;
+  detail?: string;
+}
+
+/** Shows an outcome (or nothing) in its line; unchanged outcomes leave the DOM alone so nothing is re-announced. */
+export function renderOutcome(target: HTMLElement, outcome: OutcomeText | null): void {
+  const key = outcome ? JSON.stringify([outcome.kind, outcome.message, outcome.detail]) : '';
+  if (target.dataset['key'] === key) return;
+  target.dataset['key'] = key;
+  target.dataset['kind'] = outcome?.kind ?? 'none';
+  if (!outcome) target.replaceChildren();
+  else if (!outcome.detail) target.replaceChildren(outcome.message);
+  else target.replaceChildren(h('span', { class: 'outcome-message' }, outcome.message), ' ', h('span', { class: 'outcome-detail' }, outcome.detail));
+}

@@ -12,12 +12,43 @@ export function formatDuration(totalSeconds: number): string {
   return hours % 24 === 0 ? `${days}d` : `${days}d ${hours % 24}h`;
 }
 
+/** A short span in milliseconds: 85 → "85 ms", 1530 → "1.5 s", 90000 → "1m". */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return formatDuration(ms / 1000);
+}
+
 /** "Up 5m" from an uptime in seconds; null when there is none. */
 export function formatUptime(seconds: number | null | undefined): string | null {
   return typeof seconds === 'number' && Number.isFinite(seconds) ? `Up ${formatDuration(seconds)}` : null;
 }
 
 export { formatBytes } from '../../client/format.js';
+
+/** How long ago, roughly: "just now", "3 min ago", "2 h ago", "4 d ago". */
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 24 ? `${hours} h ago` : `${Math.floor(hours / 24)} d ago`;
+}
+
+/** A token count as a context window reads: 1000000 → "1M", 200000 → "200K", 1500000 → "1.5M". */
+export function formatTokens(tokens: number): string {
+  if (tokens >= 1_000_000) return `${Number((tokens / 1_000_000).toFixed(1))}M`;
+  if (tokens >= 1_000) return `${Math.round(tokens / 1_000)}K`;
+  return String(tokens);
+}
+
+/** A moment as a history row shows it: "14:03:07" today, "24 Nov 14:03:07" another day (local time). */
+export function formatWhen(at: number, now: number): string {
+  const d = new Date(at);
+  const time = formatClock(at).slice(0, 8);
+  if (new Date(now).toDateString() === d.toDateString()) return time;
+  return `${d.getDate()} ${d.toLocaleString('en', { month: 'short' })} ${time}`;
+}
 
 /** Wall-clock time with milliseconds, for the event timeline: "14:03:07.215". */
 export function formatClock(at: number): string {

@@ -120,7 +120,8 @@ function buildCard(actor: string, definition: unknown): MachineCard {
     zoomButton('−', 'Zoom out', (v) => v.zoomBy(1 / 1.25), get),
     zoomButton('+', 'Zoom in', (v) => v.zoomBy(1.25), get),
     zoomButton('Fit', 'Fit the whole machine', (v) => v.fit(), get),
-    zoomButton('100%', 'Actual size', (v) => v.actualSize(), get),
+    // The name holds the visible text ("100%"), so speech input and screen readers agree on what it is called.
+    zoomButton('100%', 'Actual size, 100%', (v) => v.actualSize(), get),
     zoom,
   );
   const root = h(

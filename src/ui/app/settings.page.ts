@@ -1,54 +1,31 @@
-// The Settings page (/supervisor/ui/): wires the API and the two event streams to the store, and renders it.
-import { api, ApiError, streamUrls, type ServerCommand } from './api.js';
-import { byId, errorMessage, h, setText } from './dom.js';
-import { openEventStream, type EventStreamHandle } from './event-stream.js';
-import { formatBytes, formatVersion, stripAnsi } from './format.js';
-import { parseEvent, parseSnapshot } from './inspection.js';
-import { createSettingsStore, currentModel, type LogLine, type SettingsContext } from './settings.store.js';
-import {
-  canApplyModel,
-  commandEnabled,
-  modelDetails,
-  modelGroups,
-  shownModel,
-  statusBadge,
-  uptimeText,
-} from './settings.view.js';
+// The Settings page (/supervisor/ui/): wires the API, the history event stream and the timers to the store, and
+// draws it. What it shows comes from status answers and /supervisor/events, ordered by history seq (status.transitions.ts).
+import { api, ApiError, type ConfigValue, type HistoryEvent, type ServerCommand } from './api.js';
+import { configEls, renderConfigCard } from './config-card.js';
+import { changedValues, type EditableKey } from './config-form.view.js';
+import { diagnosticsText } from './diagnostics.js';
+import { byId, errorMessage, isUsable, setText } from './dom.js';
+import { followStream } from './follow-stream.js';
+import { historyEls, renderHistoryCard } from './history-card.js';
+import { downloadText, startLogCard } from './log-card.js';
+import { metricsWindowSeconds } from './metrics.view.js';
+import { modelEls, renderModelCard } from './model-card.js';
+import { commandButtons, renderClock, renderMetrics, renderServerCard } from './server-card.js';
+import { createSettingsStore, type SettingsContext } from './settings.store.js';
 import { renderConnection } from './shell.js';
+import { historyLimit } from './status.transitions.js';
+import { renderToasts } from './toast-list.js';
+
+/** How often status and the metrics history are asked while the page is visible. */
+const statusEveryMs = 2_000;
+const metricsEveryMs = 5_000;
 
 const store = createSettingsStore();
-
-const el = {
-  badge: byId('server-badge', HTMLElement),
-  uptime: byId('server-uptime', HTMLElement),
-  pid: byId('fact-pid', HTMLElement),
-  port: byId('fact-port', HTMLElement),
-  serverVersion: byId('fact-server-version', HTMLElement),
-  supervisorVersion: byId('fact-supervisor-version', HTMLElement),
-  restarts: byId('fact-restarts', HTMLElement),
-  resources: byId('fact-resources', HTMLElement),
-  lastError: byId('last-error', HTMLElement),
-  buttons: {
-    start: byId('btn-start', HTMLButtonElement),
-    stop: byId('btn-stop', HTMLButtonElement),
-    restart: byId('btn-restart', HTMLButtonElement),
-  } satisfies Record<ServerCommand, HTMLButtonElement>,
-  commandOutcome: byId('command-outcome', HTMLElement),
-  modelSelect: byId('model-select', HTMLSelectElement),
-  apply: byId('btn-apply', HTMLButtonElement),
-  showAll: byId('show-all', HTMLInputElement),
-  modelsNote: byId('models-note', HTMLElement),
-  modelId: byId('model-id', HTMLElement),
-  modelOutcome: byId('model-outcome', HTMLElement),
-  live: byId('live', HTMLInputElement),
-  logState: byId('log-state', HTMLElement),
-  log: byId('log', HTMLElement),
-  latest: byId('btn-latest', HTMLButtonElement),
-};
+const confirmStop = byId('confirm-stop', HTMLDialogElement);
 
 // ---- effects ------------------------------------------------------------------------------------------------
 
-// One status request at a time; snapshots that arrive meanwhile ask for exactly one more.
+// One status request at a time; asks made meanwhile become exactly one more.
 let statusInFlight = false;
 let statusAgain = false;
 async function refreshStatus(): Promise<void> {
@@ -60,16 +37,32 @@ async function refreshStatus(): Promise<void> {
   try {
     do {
       statusAgain = false;
-      const requestedAtSeq = store.getSnapshot().context.snapshotSeq;
       try {
-        const status = await api.getStatus();
-        store.trigger.statusLoaded({ status, requestedAtSeq, at: Date.now() });
+        store.trigger.statusLoaded({ status: await api.getStatus(), at: Date.now() });
       } catch (error) {
-        store.trigger.statusFailed({ message: errorMessage(error) });
+        store.trigger.statusFailed({ message: errorMessage(error), unreachable: error instanceof ApiError && error.unreachable });
       }
     } while (statusAgain);
   } finally {
     statusInFlight = false;
+  }
+}
+
+async function loadHistory(): Promise<number | null> {
+  try {
+    const { events } = await api.getHistory(historyLimit);
+    store.trigger.historyLoaded({ events });
+    return events[0]?.seq ?? 0;
+  } catch {
+    return null;
+  }
+}
+
+async function loadMetrics(): Promise<void> {
+  try {
+    renderMetrics(await api.getMetricsHistory(metricsWindowSeconds));
+  } catch {
+    // Unreachable: the status card says so; the charts keep their last samples.
   }
 }
 
@@ -82,251 +75,187 @@ async function loadModels(showAll: boolean): Promise<void> {
   }
 }
 
+async function refreshModels(): Promise<void> {
+  store.trigger.modelsRefreshStarted();
+  try {
+    store.trigger.modelsLoaded({ models: await api.refreshModels(store.getSnapshot().context.showAll) });
+  } catch (error) {
+    store.trigger.modelsFailed({ message: errorMessage(error) });
+  }
+}
+
+async function loadConfig(): Promise<void> {
+  try {
+    store.trigger.configLoaded({ config: (await api.getConfig()).config });
+  } catch (error) {
+    store.trigger.configFailed({ message: errorMessage(error) });
+  }
+}
+
 async function runCommand(command: ServerCommand): Promise<void> {
-  const requestedAtSeq = store.getSnapshot().context.snapshotSeq;
   store.trigger.commandStarted({ command });
   try {
-    const result = await api.serverCommand(command);
-    store.trigger.commandSucceeded({ command, result, requestedAtSeq, at: Date.now() });
+    store.trigger.commandSucceeded({ command, result: await api.serverCommand(command), at: Date.now() });
   } catch (error) {
-    store.trigger.commandFailed({ command, message: errorMessage(error) });
+    const status = error instanceof ApiError ? error.serverStatus : null;
+    store.trigger.commandFailed({ command, message: errorMessage(error), status, at: Date.now() });
   }
   void refreshStatus();
 }
 
-async function applyModel(): Promise<void> {
-  const id = store.getSnapshot().context.selectedModel;
-  if (id === null) return;
+async function applyModel(id: string): Promise<void> {
   store.trigger.applyStarted({ id });
   try {
-    const result = await api.setDefaultModel(id);
-    store.trigger.applySucceeded({ id, result });
+    store.trigger.applySucceeded({ id, result: await api.setDefaultModel(id) });
   } catch (error) {
-    const rolledBack = error instanceof ApiError && error.rolledBack;
-    store.trigger.applyFailed({ id, message: errorMessage(error), rolledBack });
+    store.trigger.applyFailed({ id, message: errorMessage(error), rolledBack: error instanceof ApiError && error.rolledBack });
   }
   void loadModels(store.getSnapshot().context.showAll);
   void refreshStatus();
 }
 
-openEventStream({
-  url: streamUrls.inspect,
-  listeners: {
-    snapshot: (data) => {
-      const snapshot = parseSnapshot(data);
-      if (snapshot?.actor !== 'server') return;
-      store.trigger.serverObserved({ value: snapshot.value });
-      void refreshStatus();
-    },
-    event: (data) => {
-      if (parseEvent(data)?.actor === 'server') void refreshStatus();
-    },
-  },
-  onOpen: () => {
-    store.trigger.inspectionOpened();
-    void refreshStatus();
-    const ctx = store.getSnapshot().context;
-    if (ctx.models === null || ctx.modelsError !== null) void loadModels(ctx.showAll);
-  },
-  onDown: () => store.trigger.inspectionLost(),
-});
+async function applyConfig(): Promise<void> {
+  const ctx = store.getSnapshot().context;
+  const values = changedValues(ctx.config ?? {}, ctx.draft);
+  const keys = Object.keys(values);
+  if (keys.length === 0) return;
+  store.trigger.configApplyStarted();
+  try {
+    store.trigger.configApplySucceeded({ result: await api.updateConfig(values) });
+  } catch (error) {
+    store.trigger.configApplyFailed({ keys, message: errorMessage(error), rolledBack: error instanceof ApiError && error.rolledBack });
+    void loadConfig();
+  }
+  void refreshStatus();
+}
 
-let logStream: EventStreamHandle | null = null;
-function startLogStream(): void {
-  logStream = openEventStream({
-    url: streamUrls.logs(50, true),
-    resume: true,
-    listeners: {
-      message: (data) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(data);
-        } catch {
-          return;
-        }
-        if (typeof parsed !== 'object' || parsed === null) return;
-        const message = parsed as { line?: unknown; error?: unknown };
-        if (typeof message.line === 'string') store.trigger.logLine({ text: stripAnsi(message.line) });
-        else if (typeof message.error === 'string') store.trigger.logError({ message: message.error });
-      },
+async function copyDiagnostics(): Promise<void> {
+  const ctx = store.getSnapshot().context;
+  const logLines = logCard.lastLines(100);
+  const text = diagnosticsText({
+    now: Date.now(),
+    pageUrl: location.href,
+    userAgent: navigator.userAgent,
+    connection: ctx.connection,
+    lastContactAt: ctx.lastContactAt,
+    status: ctx.status,
+    history: ctx.history,
+    logLines,
+  });
+  const what = `status, ${ctx.history.length} events, ${logLines.length} log lines`;
+  try {
+    await navigator.clipboard.writeText(text);
+    setText(historyEls.diagnosticsNote, `Diagnostics copied (${what}), secrets redacted.`);
+  } catch {
+    // No clipboard (permission, an insecure origin): the same text as a file.
+    downloadText(`parachute-diagnostics-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.txt`, text);
+    setText(historyEls.diagnosticsNote, `The clipboard is not available here, so the diagnostics (${what}, secrets redacted) were downloaded.`);
+  }
+}
+
+// What an event tells the page to read again.
+function followUp(event: HistoryEvent): void {
+  void refreshStatus();
+  if (event.type === 'config_applied' || event.type === 'config_rolled_back') {
+    void loadConfig();
+    if (!store.getSnapshot().context.applying) void loadModels(store.getSnapshot().context.showAll);
+  }
+}
+
+function startEvents(lastEventId: number | null): void {
+  followStream<HistoryEvent>({
+    open: (options) => api.events(options),
+    idOf: (event) => String(event.seq),
+    lastEventId: lastEventId === null ? null : String(lastEventId),
+    onEvent: (event) => {
+      store.trigger.eventReceived({ event });
+      followUp(event);
     },
-    onOpen: () => store.trigger.logOpened(),
-    onDown: () => store.trigger.logDown(),
-    onFresh: () => store.trigger.logCleared(),
+    onOpen: () => {
+      store.trigger.eventsOpened();
+      // Whatever was missed while away: status, the history, and what failed to load.
+      void refreshStatus();
+      void loadHistory();
+      void loadMetrics();
+      const ctx = store.getSnapshot().context;
+      if (ctx.models === null || ctx.modelsError !== null) void loadModels(ctx.showAll);
+      if (ctx.config === null) void loadConfig();
+    },
+    onDown: () => store.trigger.eventsLost(),
   });
 }
 
 // ---- user input ---------------------------------------------------------------------------------------------
 
-for (const [command, button] of Object.entries(el.buttons) as [ServerCommand, HTMLButtonElement][]) {
-  button.addEventListener('click', () => void runCommand(command));
+for (const [command, button] of Object.entries(commandButtons) as [ServerCommand, HTMLButtonElement][]) {
+  button.addEventListener('click', () => {
+    if (!isUsable(button)) return;
+    if (command !== 'stop') return void runCommand(command);
+    confirmStop.returnValue = '';
+    confirmStop.showModal();
+  });
 }
-el.modelSelect.addEventListener('change', () => store.trigger.modelSelected({ id: el.modelSelect.value }));
-el.apply.addEventListener('click', () => void applyModel());
-el.showAll.addEventListener('change', () => void loadModels(el.showAll.checked));
-el.live.addEventListener('change', () => {
-  store.trigger.liveToggled({ live: el.live.checked });
-  logStream?.close();
-  logStream = null;
-  if (el.live.checked) {
-    // A new stream starts again from the last 50 lines.
-    store.trigger.logCleared();
-    startLogStream();
-  }
+confirmStop.addEventListener('close', () => {
+  if (confirmStop.returnValue === 'stop' && isUsable(commandButtons.stop)) void runCommand('stop');
 });
-el.log.addEventListener('scroll', () => {
-  el.latest.hidden = isAtBottom(el.log);
+modelEls.select.addEventListener('change', () => store.trigger.modelSelected({ id: modelEls.select.value }));
+modelEls.apply.addEventListener('click', () => {
+  const id = store.getSnapshot().context.selectedModel;
+  if (isUsable(modelEls.apply) && id !== null) void applyModel(id);
 });
-el.latest.addEventListener('click', () => {
-  el.log.scrollTop = el.log.scrollHeight;
-  el.latest.hidden = true;
+modelEls.switchButton.addEventListener('click', () => {
+  const id = modelEls.switchButton.dataset['model'];
+  if (isUsable(modelEls.switchButton) && id) void applyModel(id);
 });
+modelEls.refresh.addEventListener('click', () => {
+  if (isUsable(modelEls.refresh)) void refreshModels();
+});
+modelEls.showAll.addEventListener('change', () => void loadModels(modelEls.showAll.checked));
+configEls.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (isUsable(configEls.apply)) void applyConfig();
+});
+configEls.discard.addEventListener('click', () => {
+  if (isUsable(configEls.discard)) store.trigger.draftDiscarded();
+});
+historyEls.diagnostics.addEventListener('click', () => void copyDiagnostics());
+
+const onEdit = (key: EditableKey, value: ConfigValue | undefined): void => store.trigger.draftEdited({ key, value });
+const dismissToast = (id: number): void => store.trigger.toastDismissed({ id });
 
 // ---- rendering ----------------------------------------------------------------------------------------------
 
-function isAtBottom(box: HTMLElement): boolean {
-  return box.scrollHeight - box.scrollTop - box.clientHeight < 8;
-}
-
-function renderStatus(ctx: SettingsContext): void {
-  const badge = statusBadge(ctx);
-  setText(el.badge, badge.text);
-  el.badge.dataset['tone'] = badge.tone;
-  setText(el.uptime, uptimeText(ctx, Date.now()) ?? '');
-  const st = ctx.status;
-  const dash = '—';
-  const pid = st?.main_server_pid;
-  setText(el.pid, ctx.serverState === 'running' || ctx.serverState === 'starting' ? (pid ? `pid ${pid}` : dash) : dash);
-  setText(el.port, st?.main_server_port ? String(st.main_server_port) : dash);
-  setText(el.serverVersion, st?.main_server_version ? formatVersion(st.main_server_version) : dash);
-  setText(el.supervisorVersion, st?.supervisor_version ? formatVersion(st.supervisor_version) : dash);
-  setText(el.restarts, typeof st?.restart_count === 'number' ? String(st.restart_count) : dash);
-  const resources = [
-    typeof st?.cpu_percent === 'number' ? `${st.cpu_percent.toFixed(1)}% CPU` : null,
-    typeof st?.memory_bytes === 'number' ? formatBytes(st.memory_bytes) : null,
-  ].filter(Boolean);
-  setText(el.resources, resources.length ? resources.join(' · ') : dash);
-  const lastError = st?.last_error ?? null;
-  el.lastError.hidden = !lastError || ctx.serverState === 'running';
-  setText(el.lastError, lastError ? `Last error: ${lastError}` : '');
-
-  const enabled = commandEnabled(ctx);
-  for (const [command, button] of Object.entries(el.buttons) as [ServerCommand, HTMLButtonElement][]) {
-    button.disabled = !enabled[command];
-    button.setAttribute('aria-busy', String(ctx.pendingCommand === command));
-  }
-  renderOutcome(el.commandOutcome, ctx.commandOutcome);
-}
-
-function renderOutcome(target: HTMLElement, outcome: SettingsContext['commandOutcome']): void {
-  const key = JSON.stringify(outcome);
-  if (target.dataset['key'] === key) return;
-  target.dataset['key'] = key;
-  target.dataset['kind'] = outcome?.kind ?? 'none';
-  if (!outcome) target.replaceChildren();
-  else if (!outcome.detail) target.replaceChildren(outcome.message);
-  else target.replaceChildren(h('span', { class: 'outcome-message' }, outcome.message), ' ', h('span', { class: 'outcome-detail' }, outcome.detail));
-}
-
-let modelKey = '';
-function renderModels(ctx: SettingsContext): void {
-  const current = currentModel(ctx);
-  const groups = modelGroups(ctx.models, current);
-  const shown = shownModel(ctx);
-  // Rebuild the options only when they change, so an open dropdown is not disturbed.
-  const key = JSON.stringify([groups, shown]);
-  if (key !== modelKey) {
-    modelKey = key;
-    const children = groups.map((group) =>
-      h(
-        'optgroup',
-        { label: group.label },
-        ...group.options.map((o) => h('option', { value: o.id, selected: o.id === shown, 'data-latest': o.latest }, o.label)),
-      ),
-    );
-    if (children.length === 0) {
-      children.push(h('option', { value: '', disabled: true, selected: true }, ctx.modelsLoading ? 'Loading models…' : 'No models'));
-    }
-    el.modelSelect.replaceChildren(...children);
-    if (shown !== null) el.modelSelect.value = shown;
-  }
-  el.modelSelect.disabled = ctx.applying !== null || ctx.connection !== 'live' || groups.length === 0;
-  el.apply.disabled = !canApplyModel(ctx);
-  el.apply.setAttribute('aria-busy', String(ctx.applying !== null));
-  setText(el.modelId, modelDetails(ctx));
-  el.showAll.checked = ctx.showAll;
-  el.showAll.disabled = ctx.applying !== null;
-
-  const m = ctx.models;
-  const notes: string[] = [];
-  if (ctx.modelsError) notes.push(`Could not load models: ${ctx.modelsError}`);
-  else if (m?.source === 'fallback') notes.push(`Built-in list: Anthropic did not answer${m.error ? ` (${m.error})` : ''}.`);
-  else if (m?.is_stale) notes.push(`Cached list, may be out of date${m.error ? ` (${m.error})` : ''}.`);
-  if (ctx.modelsLoading && m) notes.push('Refreshing…');
-  setText(el.modelsNote, notes.join(' '));
-  renderOutcome(el.modelOutcome, ctx.modelOutcome);
-}
-
-const logStateText: Record<SettingsContext['logStream'], string> = {
-  connecting: 'Connecting…',
-  open: 'Live',
-  down: 'Reconnecting…',
-  off: 'Paused',
-};
-
-let lastRenderedSeq = 0;
-function renderLog(ctx: SettingsContext): void {
-  setText(el.logState, logStateText[ctx.logStream]);
-  el.logState.dataset['state'] = ctx.logStream;
-  const lines = ctx.logLines;
-  const stick = isAtBottom(el.log);
-  let appended = false;
-  if (lines.length === 0) {
-    if (el.log.childElementCount) el.log.replaceChildren();
-    lastRenderedSeq = 0;
-  } else {
-    const first = lines[0]?.seq ?? 0;
-    while (el.log.firstElementChild && Number((el.log.firstElementChild as HTMLElement).dataset['seq']) < first) {
-      el.log.firstElementChild.remove();
-    }
-    const fresh = lines.filter((line) => line.seq > lastRenderedSeq);
-    if (fresh.length) {
-      el.log.append(...fresh.map(logLineElement));
-      lastRenderedSeq = fresh[fresh.length - 1]?.seq ?? lastRenderedSeq;
-      appended = true;
-    }
-  }
-  // Follow the bottom unless the reader scrolled up to read something.
-  if (stick) el.log.scrollTop = el.log.scrollHeight;
-  else if (appended) el.latest.hidden = false;
-  el.log.dataset['empty'] = String(lines.length === 0);
-}
-
-// Colours a line by the level word it carries, if any.
-function logLevel(line: LogLine): string {
-  if (line.kind === 'error') return 'stream-error';
-  if (/\b(ERROR|FATAL|CRITICAL|PANIC)\b/.test(line.text)) return 'error';
-  if (/\bWARN(ING)?\b/.test(line.text)) return 'warn';
-  if (/\bDEBUG\b/.test(line.text)) return 'debug';
-  return 'info';
-}
-
-function logLineElement(line: LogLine): HTMLElement {
-  return h('span', { class: 'log-line', 'data-level': logLevel(line), 'data-seq': line.seq }, line.text || ' ');
-}
+const logCard = startLogCard(store);
 
 function render(ctx: SettingsContext): void {
+  const now = Date.now();
   renderConnection(ctx.connection);
-  renderStatus(ctx);
-  renderModels(ctx);
-  renderLog(ctx);
+  renderServerCard(ctx, now);
+  renderModelCard(ctx, now);
+  renderConfigCard(ctx, onEdit);
+  renderHistoryCard(ctx, now);
+  renderToasts(ctx, dismissToast);
+  logCard.render(ctx);
 }
 
 store.subscribe((snapshot) => render(snapshot.context));
 render(store.getSnapshot().context);
-// Uptime keeps counting between status answers; this only redraws text, it asks the supervisor nothing.
-setInterval(() => setText(el.uptime, uptimeText(store.getSnapshot().context, Date.now()) ?? ''), 1000);
+
+// Uptime and countdowns move with the clock; this redraws text only and asks the supervisor nothing.
+setInterval(() => renderClock(store.getSnapshot().context, Date.now()), 250);
+// Status and the trends are asked for only while someone can see the page.
+const visible = (): boolean => document.visibilityState === 'visible';
+setInterval(() => visible() && void refreshStatus(), statusEveryMs);
+setInterval(() => visible() && void loadMetrics(), metricsEveryMs);
+document.addEventListener('visibilitychange', () => {
+  if (!visible()) return;
+  void refreshStatus();
+  void loadMetrics();
+});
 
 void refreshStatus();
 void loadModels(false);
-startLogStream();
+void loadConfig();
+void loadMetrics();
+// The history first, then its events from right after it: nothing falls between the two.
+void loadHistory().then(startEvents);

@@ -1,5 +1,6 @@
 // Debian's Chromium through playwright-core, and the checks the UI e2e tests share.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { defaultUiAssetsDir } from '../../../src/http/ui.routes.js';
@@ -120,4 +121,96 @@ export async function screenshot(page: Page, name: string, options: { docs?: str
     copyFileSync(path, join(docsScreenshots, `${options.docs}.png`));
   }
   return path;
+}
+
+/** The JS files a page loads, with their sizes: its entry script and every chunk it imports, statically or on demand. */
+export function pageScripts(page: 'index.html' | 'inspector.html'): Map<string, number> {
+  const dir = defaultUiAssetsDir();
+  const html = readFileSync(join(dir, page), 'utf8');
+  const entry = /<script type="module" src="\/supervisor\/ui\/assets\/([^"]+)"/.exec(html)?.[1];
+  if (!entry) throw new Error(`${page} loads no script`);
+  const files = new Map<string, number>();
+  const visit = (name: string): void => {
+    if (files.has(name)) return;
+    const text = readFileSync(join(dir, 'assets', name), 'utf8');
+    files.set(name, Buffer.byteLength(text));
+    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*"\.\/([\w.-]+\.js)"/g)) visit(match[1] as string);
+  };
+  visit(entry);
+  return files;
+}
+
+/** The stylesheets a page links, with their sizes. */
+export function pageStyles(page: 'index.html' | 'inspector.html'): Map<string, number> {
+  const dir = defaultUiAssetsDir();
+  const html = readFileSync(join(dir, page), 'utf8');
+  const files = new Map<string, number>();
+  for (const match of html.matchAll(/<link rel="stylesheet" href="\/supervisor\/ui\/assets\/([^"]+)"/g)) {
+    const name = match[1] as string;
+    files.set(name, Buffer.byteLength(readFileSync(join(dir, 'assets', name))));
+  }
+  return files;
+}
+
+/** Whether the page scrolls sideways: its scrollWidth against the window's width. */
+export function sideways(page: Page): Promise<{ scrollWidth: number; innerWidth: number; widest: string[] }> {
+  return page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    // What sticks out, to say why when it does.
+    widest: [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`),
+  }));
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core inside the page (its source from node_modules, evaluated through the DevTools protocol, so the page's
+ * CSP and the network play no part) and returns the violations as "rule: target — summary" lines.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${v.help}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : ''}`));
+  });
+}
+
+/**
+ * Starts collecting the page's long tasks (main-thread work over 50 ms) under `key`, from now on. It first proves
+ * the observer sees them: a deliberate 120 ms task must be reported before counting starts.
+ */
+export async function watchLongTasks(page: Page, key: string): Promise<void> {
+  await page.evaluate(
+    (k) =>
+      new Promise<void>((resolve) => {
+        const durations: number[] = [];
+        let proven = false;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            if (!proven && entry.duration >= 100) {
+              proven = true;
+              (window as unknown as Record<string, number[]>)[k] = durations;
+              resolve();
+            } else if (proven) durations.push(Math.round(entry.duration));
+          }
+        }).observe({ type: 'longtask' });
+        setTimeout(() => {
+          const until = performance.now() + 120;
+          while (performance.now() < until) {
+            // Busy on purpose: the long task the observer must report.
+          }
+        }, 0);
+      }),
+    key,
+  );
+}
+
+/** The long tasks collected under `key`, in ms. */
+export function longTasks(page: Page, key: string): Promise<number[]> {
+  return page.evaluate((k) => (window as unknown as Record<string, number[]>)[k] ?? [], key);
 }

@@ -6,30 +6,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { defaultUiAssetsDir } from '../../../src/http/ui.routes.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
-import { launchBrowser, newContext, screenshot, waitForText, watchErrors } from './browser.js';
+import { launchBrowser, newContext, pageScripts, screenshot, waitForText, watchErrors } from './browser.js';
 
 const serverSvg = 'svg.machine-svg[data-actor="server"]';
 const actors = ['server', 'supervisor', 'models', 'config'];
 // A model cache with nothing to ask: no credential, the built-in list.
 const env = { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: '', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
 const server = { command: null, start_timeout_ms: 5_000, stop_timeout_ms: 1_000, backoff_ms: 200 };
-
-/** The JS files a page loads: its entry script and every chunk it imports, statically or on demand. */
-function pageScripts(page: 'index.html' | 'inspector.html'): Map<string, number> {
-  const dir = defaultUiAssetsDir();
-  const html = readFileSync(join(dir, page), 'utf8');
-  const entry = /<script type="module" src="\/supervisor\/ui\/assets\/([^"]+)"/.exec(html)?.[1];
-  if (!entry) throw new Error(`${page} loads no script`);
-  const files = new Map<string, number>();
-  const visit = (name: string): void => {
-    if (files.has(name)) return;
-    const text = readFileSync(join(dir, 'assets', name), 'utf8');
-    files.set(name, Buffer.byteLength(text));
-    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*"\.\/([\w.-]+\.js)"/g)) visit(match[1] as string);
-  };
-  visit(entry);
-  return files;
-}
 
 const containsElk = (files: Map<string, number>): boolean =>
   [...files.keys()].some((name) => readFileSync(join(defaultUiAssetsDir(), 'assets', name), 'utf8').includes('org.eclipse.elk'));

@@ -108,7 +108,8 @@ describe('the pages against the real supervisor', () => {
     // Settle what the screenshot shows: the model list and the server's first log line.
     await modelOptions(page);
     await page.locator('#log .log-line', { hasText: `listening on http://127.0.0.1:${h!.serverPort}` }).waitFor();
-    await screenshot(page, 'real-settings', { docs: 'settings' });
+    // docs/screenshots/settings*.png come from pages-layout.test.ts (desktop and phone, light and dark).
+    await screenshot(page, 'real-settings');
   });
 
   it('Restart leads to a new server pid and back to Running', async () => {

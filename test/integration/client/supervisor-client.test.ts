@@ -61,6 +61,8 @@ describe('SupervisorClient against a fake supervisor', () => {
     expect((await client.models()).models.map((m) => m.id)).toEqual(['claude-opus-4-6', 'claude-sonnet-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001']);
     expect(await client.models({ showAll: true })).toMatchObject({ show_all: true, count: 5, current_model_info: { lifecycle: 'deprecated' } });
     expect(await client.refreshModels()).toMatchObject({ source: 'anthropic' });
+    expect(await client.refreshModels({ showAll: true })).toMatchObject({ show_all: true });
+    expect(fake.requests.at(-1)?.query.get('show_all')).toBe('true');
   });
 
   it('streams the last lines without following', async () => {
@@ -74,8 +76,9 @@ describe('SupervisorClient against a fake supervisor', () => {
     fake.state.logLines = ['one'];
     const seen: LogEvent[] = [];
     const controller = new AbortController();
+    let opened = 0;
     const done = (async () => {
-      for await (const event of client.logs({ signal: controller.signal })) {
+      for await (const event of client.logs({ signal: controller.signal, onOpen: () => (opened += 1) })) {
         seen.push(event);
         if (event.kind === 'line' && event.line === 'one') fake.appendLog('two');
         if (event.kind === 'line' && event.line === 'two') {
@@ -91,6 +94,21 @@ describe('SupervisorClient against a fake supervisor', () => {
     expect(seen.map((e) => (e.kind === 'line' ? e.line : e.error))).toEqual(['one', 'two', 'three']);
     const logRequests = fake.requests.filter((r) => r.path === '/supervisor/logs');
     expect(logRequests.map((r) => r.headers['last-event-id'])).toEqual([undefined, String(Buffer.byteLength('one\ntwo\n'))]);
+    // Told once per connection: the first, and the one that resumed.
+    expect(opened).toBe(2);
+  });
+
+  it('says when a followed stream is open before any event arrives', async () => {
+    fake.state.logLines = [];
+    const controller = new AbortController();
+    let resolveOpened!: () => void;
+    const opened = new Promise<void>((resolve) => (resolveOpened = resolve));
+    const reading = (async () => {
+      for await (const _event of client.logs({ lines: 0, signal: controller.signal, onOpen: resolveOpened })) break;
+    })().catch(() => undefined);
+    await opened;
+    controller.abort();
+    await reading;
   });
 
   it('yields the error event of a missing log file', async () => {

@@ -65,6 +65,22 @@ describe('history, events, health and metrics with real processes', () => {
     expect(statSync(join(h.dir, 'logs', 'history.jsonl')).mode & 0o777).toBe(0o600);
   });
 
+  it("orders status and events: status's history_seq is the newest event it already reflects", async () => {
+    h = await startHarness();
+    await h.waitForStatus('running', (s) => s.main_server_status === 'running');
+    const steady = await eventOf(h, 'running');
+    expect((await h.status()).history_seq).toBe(steady.seq);
+    const answer = await h.post('/supervisor/server/restart');
+    expect(answer.status).toBe(200);
+    const seq = answer.json.status.history_seq as number;
+    // The restart's facts are all at or before the answer's seq (it reflects them); nothing is after it yet.
+    const events = (await h.history()) as Event[];
+    const restart = events.filter((e) => e.seq > steady.seq);
+    expect(restart.map((e) => e.type).reverse()).toEqual(['stopping', 'stopped', 'starting', 'running']);
+    expect(Math.max(...restart.map((e) => e.seq))).toBe(seq);
+    expect(answer.json.status.main_server_status).toBe('running');
+  });
+
   it('reports a SIGSTOPped server unhealthy while it is still running, and healthy again after SIGCONT', async () => {
     h = await startHarness({ server: { health_interval_ms: 50, health_timeout_ms: 100, health_failures: 100_000 } });
     const { main_server_pid: pid, main_server_health: before } = await h.waitForStatus('running', (s) => s.main_server_status === 'running' && s.main_server_healthy);

@@ -30,6 +30,7 @@ function status(): Record<string, unknown> {
     defaultModelInfo: currentModelInfo('opus', fallbackModels, null),
     metrics: null,
     lastCrash: null,
+    historySeq: 0,
   });
 }
 

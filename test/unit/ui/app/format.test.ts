@@ -1,4 +1,4 @@
-import { familyLabel, formatBytes, formatDuration, formatUptime, formatVersion, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
+import { familyLabel, formatAge, formatBytes, formatDuration, formatMs, formatTokens, formatUptime, formatVersion, stripAnsi, toEpochMs } from '../../../../src/ui/app/format.js';
 import { activePaths, formatStateValue, parseEvent, parseSnapshot, topLevelState } from '../../../../src/ui/app/inspection.js';
 
 describe('format', () => {
@@ -12,6 +12,12 @@ describe('format', () => {
     [266400, '3d 2h'],
   ])('formats %d seconds as %s', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('writes short spans, context windows and ages for people', () => {
+    expect([formatMs(85), formatMs(1530), formatMs(90_000)]).toEqual(['85 ms', '1.5 s', '1m']);
+    expect([formatTokens(1_000_000), formatTokens(1_500_000), formatTokens(200_000), formatTokens(8_192), formatTokens(512)]).toEqual(['1M', '1.5M', '200K', '8K', '512']);
+    expect([formatAge(30_000), formatAge(3 * 60_000), formatAge(2 * 3_600_000), formatAge(3 * 86_400_000)]).toEqual(['just now', '3 min ago', '2 h ago', '3 d ago']);
   });
 
   it('writes uptime as "Up 5m", and nothing without one', () => {
