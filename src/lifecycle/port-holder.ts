@@ -97,14 +97,15 @@ function lsofListener(port: number, host: PortHolderHost): number | null {
   return match ? Number(match[1]) : null;
 }
 
-// The command line, redacted (it may carry a credential) and shortened: /proc/<pid>/cmdline on Linux, ps elsewhere.
+// The command line, redacted (it may carry a credential) and shortened: /proc/<pid>/cmdline on Linux, ps elsewhere
+// (-ww: unlimited width; without it procps cuts the line at 80 columns when its output is not a terminal).
 function commandOf(pid: number, host: PortHolderHost): string {
   let command = '';
   try {
     command =
       host.platform === 'linux'
         ? host.readFile(`/proc/${pid}/cmdline`).split('\0').filter(Boolean).join(' ')
-        : host.run('ps', ['-o', 'command=', '-p', String(pid)]).trim();
+        : host.run('ps', ['-ww', '-o', 'command=', '-p', String(pid)]).trim();
   } catch {
     return '';
   }
