@@ -332,6 +332,24 @@ function toModelPath(variant: Variant, path: TestPath<ModelState, ModelStep>): M
   return model;
 }
 
+/** A path given step by step (each must be one the model offers where it is taken), for tests that pick their own. */
+export function pathOf(variant: Variant, given: ModelStep[]): ModelPath {
+  const logic = lifecycleModelLogic(variant);
+  const scope = mockScope();
+  let state = logic.getInitialSnapshot(scope, undefined);
+  const steps = given.map((step) => {
+    const before = state;
+    if (!stepsFrom(before, variant).some((offered) => JSON.stringify(offered) === JSON.stringify(step))) {
+      throw new Error(`${stepName(step)} cannot be taken in ${abstractState(before)}`);
+    }
+    state = logic.transition(before, step, scope);
+    return { step, kind: stepKind(before, step), before, after: state };
+  });
+  const path: ModelPath = { variant, description: steps.map((s) => stepName(s.step)).join(' → '), steps, transitions: new Set() };
+  path.transitions = transitionsOf(path);
+  return path;
+}
+
 // Greedy set cover: the path taking the most transitions not yet taken (the shorter on a tie), until none adds one.
 function selectCovering(candidates: ModelPath[]): ModelPath[] {
   const chosen: ModelPath[] = [];
