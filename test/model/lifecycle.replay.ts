@@ -17,6 +17,7 @@ import { census, type Counted } from '../support/process-census.js';
 import { blockPort, clogPort, steer, type PortBlocker } from '../support/steerable.js';
 import { fixture, startHarness, type Harness } from '../support/supervisor-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { expectEqual, pick } from './compare.js';
 import {
   createOracle,
   instantRestart,
@@ -432,9 +433,6 @@ const statusFields = [
   'next_restart_at',
 ] as const;
 
-function pick(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((key) => [key, object[key]]));
-}
 
 // The fields of a fact the model fixes (the daemon supplies pids, times and messages, which the oracle then gets).
 function checkFacts(expected: ModelStep | { type: string }, real: { type: string }): void {
@@ -465,17 +463,4 @@ function describe(event: { type: string } | undefined): string {
   delete rest.at;
   const shown = JSON.stringify(rest);
   return shown === '{}' ? type : `${type} ${shown}`;
-}
-
-// Compares what the daemon shows with what the model says, as JSON with sorted keys.
-function expectEqual(what: string, daemon: unknown, model: unknown): void {
-  const d = canonical(daemon);
-  const m = canonical(model);
-  if (d !== m) throw new Error(`${what} differs from the model's:\n  model:  ${m}\n  daemon: ${d}`);
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }
