@@ -154,8 +154,9 @@ export function stepsFrom(state: ModelState, variant: Variant): ModelStep[] {
     case 'starting':
       if (checking && held === 'free') steps.push(adoptingAttempt(machine) ? facts.adoptedSpawned : facts.spawned);
       else if (checking && held === 'blocked') steps.push(facts.portTaken);
-      // Clogged: the check takes 500 ms, a window for commands and for a short start timeout.
-      else if (checking) steps.push(facts.portTaken, commands.start, commands.restart, commands.freshRestart, commands.stop, { type: timers.startTimeout });
+      // Clogged: the check takes 500 ms, a window for one step that leaves starting (a stop, a restart that will not
+      // join, a start timeout shorter than the check) before the check ends in ERR_PORT_IN_USE.
+      else if (checking) steps.push(facts.portTaken, commands.freshRestart, commands.stop, { type: timers.startTimeout });
       else {
         steps.push(facts.healthy, ...ends(facts.crashed, facts.exitedClean), commands.start, commands.restart, commands.freshRestart, commands.stop, { type: timers.startTimeout });
         if (variant.socket === 'inherit') steps.push(facts.boundPortItself);
@@ -168,7 +169,7 @@ export function stepsFrom(state: ModelState, variant: Variant): ModelStep[] {
       break;
     case 'stopping.terminating':
       // Stopped before its process was spawned (a clogged check): the check still ends in ERR_PORT_IN_USE.
-      if (checking) steps.push(facts.portTaken, commands.start, commands.restart, commands.stop);
+      if (checking) steps.push(facts.portTaken);
       // The fixture holds SIGTERM until told to exit, or until the stop timeout sends SIGKILL.
       else steps.push(...ends(facts.exitedClean), { type: timers.stopTimeout }, commands.start, commands.restart, commands.stop);
       break;

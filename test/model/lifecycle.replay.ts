@@ -3,7 +3,7 @@
 // the daemon's lifecycle handles, its state, context and transitions must be the oracle's; wherever the path holds
 // still, status and history over HTTP must say what the oracle says, and no process may live outside the current
 // server's process group. Any difference throws, naming the step.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
@@ -67,7 +67,9 @@ interface Timings {
 // running whose path steers health (ModelState.probed), else never during a path.
 const probingMs = 50;
 const never = 120_000;
-const perStepMs = 500;
+// Room for each step the test takes inside a state before its timer is to fire (an HTTP request, an order to the
+// fixture, the checks where the path holds still), on a loaded machine.
+const perStepMs = 1_000;
 const longTimings = (): Timings => ({ start_timeout_ms: never, stop_timeout_ms: never, backoff_ms: never, backoff_max_ms: never, stable_ms: never });
 
 /** Replays `path`; resolves when every step matched, rejects naming the first difference. */
@@ -79,6 +81,9 @@ export async function replayLifecyclePath(path: ModelPath, options: ReplayOption
     for (let i = 0; i < path.steps.length; i += 1) await run.step(i);
     await run.finish();
     failed = false;
+  } catch (error) {
+    // What the server said is often why: its log ends the message.
+    throw new Error(`${(error as Error).message}\n${run.serverLogTail()}`, { cause: error });
   } finally {
     await run.cleanup(failed);
   }
@@ -139,6 +144,16 @@ class LifecycleReplay {
     const last = this.path.steps.length - 1;
     if (this.heldAfter(last) && this.cursor !== this.trace.length) {
       throw new Error(`the daemon's lifecycle handled ${describe(this.trace[this.cursor]?.event)} after the last step of ${this.path.description}`);
+    }
+  }
+
+  /** The last lines of server.log (the supervisor's start and stop marks and the fixture's own lines). */
+  serverLogTail(): string {
+    try {
+      const lines = readFileSync(join(this.dir, 'logs', 'server.log'), 'utf8').trimEnd().split('\n').slice(-15);
+      return `server.log, last ${lines.length} lines:\n  ${lines.join('\n  ')}`;
+    } catch {
+      return 'server.log: none';
     }
   }
 
@@ -385,8 +400,8 @@ function planTimings(path: ModelPath): Timings[] {
     const last = launches[a + 1] ?? steps.length - 1;
     for (let j = first + 1; j <= last; j += 1) {
       const { step, before } = steps[j] as (typeof steps)[number];
-      // A started server needs ~100 ms to install its SIGTERM handler; a clogged check ends after 500 ms.
-      if (step.type === timers.startTimeout) t.start_timeout_ms = (portCheckUnderWay(before.machine) ? 250 : 1_500) + stepsInside(j, 'starting') * perStepMs;
+      // A new server needs ~100 ms (seconds on a loaded machine) to hold SIGTERM; a clogged check ends after 500 ms.
+      if (step.type === timers.startTimeout) t.start_timeout_ms = (portCheckUnderWay(before.machine) ? 250 : 2_500) + stepsInside(j, 'starting') * perStepMs;
       if (step.type === timers.stopTimeout) t.stop_timeout_ms = 300 + stepsInside(j, 'stopping') * perStepMs;
       if (step.type === timers.stableAfter) t.stable_ms = 300 + stepsInside(j, 'running') * perStepMs;
       if (step.type === timers.restartBackoff && !instantRestart(before.machine)) t.backoff_ms = t.backoff_max_ms = 50;
