@@ -98,6 +98,8 @@ class LifecycleReplay {
   private attempt = 0;
   private port = 0;
   private h: Harness | null = null;
+  /** The supervisor that starts the server an adoption path adopts. */
+  private first: Harness | null = null;
   private blocker: PortBlocker | null = null;
   private oracle: ReturnType<typeof createOracle> | null = null;
   private readonly trace: TraceEntry[] = [];
@@ -163,6 +165,7 @@ class LifecycleReplay {
     const pid = this.h?.sup.system.refs.server.getSnapshot().context.process?.pid;
     // A fixture holding SIGTERM lets the supervisor's stop at shutdown end at once.
     if (pid !== undefined) await steer(this.port, { sigterm: 'exit' }, 2_000).catch(() => undefined);
+    await this.first?.close();
     await this.h?.close();
     await this.blocker?.release();
     const left = census(this.marker);
@@ -237,7 +240,7 @@ class LifecycleReplay {
   // its health; a second supervisor then finds it through the pid file and adopts it (server.adopt at boot).
   private async bootAdopting(): Promise<void> {
     this.writeConfig(longTimings(), never);
-    const first = await startHarness({ dir: this.dir, keepServer: true });
+    const first = (this.first = await startHarness({ dir: this.dir, keepServer: true }));
     const started = await first.post('/supervisor/server/start?wait=false');
     if (started.status !== 202) throw new Error(`the first supervisor's start answered ${started.status}`);
     const { main_server_pid: pid } = await first.waitForStatus('the first server spawned', (s) => s.main_server_pid !== null);
