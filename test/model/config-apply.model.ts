@@ -5,7 +5,6 @@ import { createActor, createEmptyActor, fromPromise, type ActorLogic, type AnyAc
 import { TestModel } from 'xstate/graph';
 import {
   configApplyMachine,
-  maxQueuedConfigChanges,
   type ConfigApplyEmitted,
   type ConfigApplyEvent,
   type ConfigBackupHandle,
@@ -14,6 +13,7 @@ import {
 import { statePath } from '../../src/actors/state-value.js';
 import { labelOf } from '../support/machine-coverage.js';
 
+/** A snapshot of the config applier. */
 export type ConfigSnapshot = SnapshotFrom<typeof configApplyMachine>;
 
 /** config.yaml as the test has left it: as written, broken by hand, or edited by hand since the applier wrote it. */
@@ -34,6 +34,7 @@ export type FileStep = { type: 'file.break' } | { type: 'file.fix' } | { type: '
 /** An outcome of one of the applier's effects (an invoked actor's done or error event). */
 export type OutcomeStep = { type: string; output?: unknown; error?: unknown };
 
+/** One step of a path: a PUT, an effect's outcome, or a hand edit. */
 export type ConfigStep = ConfigApplyEvent | OutcomeStep | FileStep;
 
 // The done/error event of the effect invoked in a state, as XState names it.
@@ -85,6 +86,7 @@ export function configStepsFrom(state: ConfigModelState): ConfigStep[] {
 /** How a step comes about: the test acts (a PUT, a restart it steers), the daemon's own effect answers, or a hand edit. */
 export type ConfigStepKind = 'act' | 'auto' | 'file';
 
+/** The kind of a step. */
 export function configStepKind(step: ConfigStep): ConfigStepKind {
   if (step.type.startsWith('file.')) return 'file';
   if (step.type === outcomes.written.type || step.type === outcomes.writeRefused.type) return 'auto';
@@ -129,6 +131,7 @@ export function configStepName(step: ConfigStep): string {
   return outcome ? outcome[0] : step.type;
 }
 
+/** One generated path: the steps in order, and the labels of the transitions they take. */
 export interface ConfigPath {
   description: string;
   steps: { step: ConfigStep; kind: ConfigStepKind; before: ConfigModelState; after: ConfigModelState }[];
@@ -222,4 +225,3 @@ export function createConfigOracle() {
   };
 }
 
-export { maxQueuedConfigChanges };

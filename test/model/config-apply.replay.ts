@@ -21,6 +21,7 @@ import { waitFor } from '../support/wait-for.js';
 import { expectEqual, pick } from './compare.js';
 import { configStepName, createConfigOracle, outcomes, type ConfigPath, type ConfigStep, type OutcomeStep } from './config-apply.model.js';
 
+/** Where the replay counts the transitions the daemon's applier took. */
 export interface ConfigReplayOptions {
   coverage?: MachineCoverage;
 }

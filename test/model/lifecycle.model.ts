@@ -18,6 +18,7 @@ import type {
 import { statePath, topState } from '../../src/actors/state-value.js';
 import { labelOf } from '../support/machine-coverage.js';
 
+/** A snapshot of the server lifecycle. */
 export type LifecycleSnapshot = SnapshotFrom<typeof serverLifecycleMachine>;
 
 /** How the test has left the server's port: free, taken by a listener, or clogged (the port check waits 500 ms, then fails). */
@@ -62,16 +63,19 @@ export interface Variant {
   socket: SocketMode;
 }
 
+/** The settings paths run under; the last two add what only they reach (a crash that is never restarted, a server ignoring fd 3). */
 export const variants: Variant[] = [
   { name: 'restart: transient', restart: 'transient', socket: 'none' },
   { name: 'restart: temporary', restart: 'temporary', socket: 'none' },
   { name: 'socket: inherit', restart: 'transient', socket: 'inherit' },
 ];
 
-// The policy in every path: two crashes are allowed within the period (a third is a crash loop), two failed
-// liveness probes in a row are a crash. The timings are the replay's choice per attempt (lifecycle.replay.ts).
+// The policy in every path; the timings are the replay's choice per attempt (lifecycle.replay.ts).
+/** Two crashes are allowed within the period; a third is a crash loop. */
 export const intensity = 2;
+/** Two failed liveness probes in a row are a crash. */
 export const healthFailures = 2;
+/** Longer than any path: every crash of a path counts. */
 export const periodMs = 600_000;
 
 /** The policy the model's traversal starts from (the replay's oracle starts from the real one). */
@@ -93,9 +97,11 @@ export function nominalPolicy(variant: Variant): LifecyclePolicy {
   };
 }
 
-// The model's stand-ins for what the real daemon reports: pids and times are the real ones in the replay, and the
-// replay checks the fields these fix (code, signal, version, message, adopted).
 const at = 0;
+/**
+ * The model's stand-ins for what the daemon's effects report: pids and times are the real ones in the replay, which
+ * checks the fields these fix (code, signal, version, message, adopted).
+ */
 export const facts = {
   spawned: { type: 'process.spawned', pid: 0, pgid: 0, at },
   adoptedSpawned: { type: 'process.spawned', pid: 0, pgid: 0, at, adopted: true },
@@ -110,6 +116,7 @@ export const facts = {
   unhealthy: { type: 'health.failed', at, message: 'health answered HTTP 503' },
 } as const satisfies Record<string, ServerLifecycleEvent>;
 
+/** The commands a test sends (over HTTP; the fresh restart through the door, as the config applier does). */
 export const commands = {
   start: { type: 'server.start' },
   stop: { type: 'server.stop' },

@@ -38,6 +38,7 @@ import {
 /** How to break the replay on purpose (a test of the test): the fixture lies about its exit, or lets a child escape. */
 export type Lie = 'exit' | 'escape';
 
+/** A lie to tell (a test of the test), and where to count the transitions the daemon took. */
 export interface ReplayOptions {
   lie?: Lie;
   /** Where the transitions the daemon took, step by step, are counted. */
