@@ -1,4 +1,6 @@
-import { createActor } from 'xstate';
+import { createActor, type InspectionEvent } from 'xstate';
+
+type InspectionObserver = (event: InspectionEvent) => void;
 import { serverLifecycleMachine } from '../machines/server-lifecycle.machine.js';
 import { supervisorMachine, type BootAction } from '../machines/supervisor.machine.js';
 import { readConfig, type ConfigRead } from './config/config-file.js';
@@ -24,6 +26,7 @@ import { systemRefs, type SystemRefs } from './actors/actor-refs.js';
 import { applyTimeoutMs, modelCheckWaitMs, modelsWaitMs } from './actors/actor-requests.js';
 import { configApplyActors } from './config/config-apply.logic.js';
 import { checkAdoption, type AdoptionVerdict } from './lifecycle/adoption.js';
+import { processFactsFor, type ProcessFacts } from './lifecycle/process-facts.js';
 import { InheritedSocket } from './lifecycle/inherited-socket.js';
 import { policyOf } from './lifecycle/lifecycle-policy.js';
 import { livenessProbeLogic, readinessProbeLogic } from './lifecycle/probes.logic.js';
@@ -50,6 +53,10 @@ export interface SystemOptions {
   secrets?: readonly string[];
   /** How long the history waits before reading a crash's log tail and writing (default 50 ms). */
   historyDeferMs?: number;
+  /** How processes are looked at (default: chosen for this machine, processFactsFor); tests force the ps branch. */
+  processFacts?: ProcessFacts;
+  /** Another observer of every actor event, besides the inspection hub (tests: the model-based replay). */
+  inspect?: InspectionObserver;
 }
 
 /** The running actor system and the fresh views of config.yaml that every part reads from. */
@@ -90,7 +97,8 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const env = options.env ?? process.env;
   const readers = configReaders(options.configPath, env);
   const { serverSettings, supervisorSettings } = readers;
-  const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath);
+  const facts = options.processFacts ?? processFactsFor();
+  const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath, facts);
   const modelsConfig = createModelsConfig(readers.settingsData, env, () => supervisorSettings().modelsTtlMs);
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
@@ -112,7 +120,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const root = createActor(
     supervisorMachine.provide({
       actors: {
-        serverLifecycle: provideLifecycle(readers, options, socket),
+        serverLifecycle: provideLifecycle(readers, options, socket, facts),
         configApply: configApplyMachine.provide({ actors: configApplyActors({ configPath: () => options.configPath, restartServer }) }),
         modelCache: provideModelCache(modelsConfig),
       },
@@ -120,7 +128,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
     {
       systemId: 'supervisor',
       input: { policy: policyOf(serverSettings()), boot: bootAction(readers, adoption), keepServer: options.keepServer ?? false },
-      inspect: inspection.observe,
+      inspect: observeWith(inspection, options.inspect),
     },
   );
   root.start();
@@ -170,6 +178,15 @@ function createHistory(readers: ConfigReaders, env: NodeJS.ProcessEnv, options: 
   });
 }
 
+// The inspection hub sees every actor event; a test's observer, if given, sees them too.
+function observeWith(inspection: InspectionHub, also: InspectionObserver | undefined): InspectionObserver {
+  if (!also) return inspection.observe;
+  return (event) => {
+    inspection.observe(event);
+    also(event);
+  };
+}
+
 // A file broken by hand must not swap the real server for defaults: settings come from the last good parse.
 function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReaders {
   const where: SettingsEnvironment = { ...defaultEnvironment(demoCommand()), env };
@@ -201,7 +218,7 @@ function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReader
 }
 
 // The lifecycle with its effects: the server process, the two health probes, and the socket held for the server.
-function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket: InheritedSocket) {
+function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket: InheritedSocket, facts: ProcessFacts) {
   const { serverSettings, supervisorSettings } = readers;
   const now = () => Date.now();
   const probeTiming = {
@@ -224,6 +241,7 @@ function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket
         now,
         adoptPollMs: options.adoptPollMs,
         socket,
+        facts,
       }),
       readinessProbe: readinessProbeLogic(probeTiming),
       livenessProbe: livenessProbeLogic(probeTiming),

@@ -1,27 +1,31 @@
 import type { ProcessInfo } from '../../machines/server-lifecycle.types.js';
 import { readPidFile, removePidFile } from './pid-file.js';
-import { isAlive, readProcStat } from './process-group.js';
+import type { ProcessFacts } from './process-facts.js';
 
 /** Why a pid file was or was not adopted (for the supervisor's own log line). */
 export type AdoptionVerdict =
   | { adopt: ProcessInfo }
-  | { adopt: null; reason: 'no pid file' | 'process is gone' | 'pid belongs to another process' };
+  | { adopt: null; reason: 'no pid file' | 'process is gone' | 'pid belongs to another process' | 'cannot check the process' };
 
 /**
- * Decides whether the pid file names a live server we started: same pid, same process group and same
- * kernel start time (a recycled pid cannot match all three). A stale pid file is removed.
+ * Decides whether the pid file names a live server we started: same pid, same process group and same start time
+ * (a recycled pid cannot match all three). A stale pid file is removed; one whose process cannot be checked is kept.
  */
-export function checkAdoption(pidPath: string): AdoptionVerdict {
+export function checkAdoption(pidPath: string, facts: ProcessFacts): AdoptionVerdict {
   const record = readPidFile(pidPath);
   if (!record) return { adopt: null, reason: 'no pid file' };
-  if (!isAlive(record.pid)) {
+  let identity;
+  try {
+    identity = facts.identity(record.pid);
+  } catch {
+    // Never adopt what cannot be told apart from a stranger: stopping it would signal someone else's process group.
+    return { adopt: null, reason: 'cannot check the process' };
+  }
+  if (identity === null) {
     removePidFile(pidPath);
     return { adopt: null, reason: 'process is gone' };
   }
-  const stat = readProcStat(record.pid);
-  const sameGroup = stat === null ? true : stat.pgid === record.pgid;
-  const sameStart = stat === null || (record.startTicks !== null && stat.startTicks === record.startTicks);
-  if (!sameGroup || !sameStart) {
+  if (identity.pgid !== record.pgid || record.startMark === null || identity.startMark !== record.startMark) {
     removePidFile(pidPath);
     return { adopt: null, reason: 'pid belongs to another process' };
   }

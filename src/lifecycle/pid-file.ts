@@ -7,8 +7,8 @@ export interface PidRecord {
   pgid: number;
   /** When we spawned it (ms since epoch). */
   startedAt: number;
-  /** Kernel start time in clock ticks (Linux /proc), which a recycled pid cannot match; null elsewhere. */
-  startTicks: number | null;
+  /** When the process started (ProcessIdentity.startMark), which a recycled pid cannot match; null when unknown. */
+  startMark: string | null;
   command: string[];
   /** The supervisor that wrote the record. */
   supervisorPid: number;
@@ -32,13 +32,19 @@ export function readPidFile(path: string): PidRecord | null {
       pid: r.pid as number,
       pgid: r.pgid as number,
       startedAt: r.startedAt,
-      startTicks: typeof r.startTicks === 'number' ? r.startTicks : null,
+      startMark: startMarkOf(data as Record<string, unknown>),
       command: Array.isArray(r.command) ? r.command.filter((c): c is string => typeof c === 'string') : [],
       supervisorPid: typeof r.supervisorPid === 'number' ? r.supervisorPid : 0,
     };
   } catch {
     return null;
   }
+}
+
+// The start mark, also from a file an earlier version wrote with the kernel start time as `startTicks`.
+function startMarkOf(data: Record<string, unknown>): string | null {
+  if (typeof data.startMark === 'string') return data.startMark;
+  return typeof data.startTicks === 'number' ? `proc:${data.startTicks}` : null;
 }
 
 /**

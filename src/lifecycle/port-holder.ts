@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { redactLine } from '../redact/redact-line.js';
 
-/** The platform facts the holder of a port is found from; injectable, so every branch is tested on any machine. */
+/** What the holder of a port is found from; injectable, so every branch is tested on any machine. */
 export interface PortHolderHost {
+  /** Which way to look: /proc (`linux`) or lsof and ps (`darwin`); chosen by ProcessFacts (process-facts.ts). */
   platform: NodeJS.Platform;
   readFile(path: string): string;
   readdir(path: string): string[];
@@ -12,9 +13,8 @@ export interface PortHolderHost {
   run(file: string, args: string[]): string;
 }
 
-/** The real machine's facts. */
-export const realPortHolderHost: PortHolderHost = {
-  platform: process.platform,
+/** The real machine's files and programs (the way to look is the caller's choice). */
+export const realPortHolderHost: Omit<PortHolderHost, 'platform'> = {
   readFile: (path) => readFileSync(path, 'utf8'),
   readdir: (path) => readdirSync(path),
   readlink: (path) => readlinkSync(path),
@@ -34,7 +34,7 @@ const maxCommandLength = 200;
  * socket's inode and finds the /proc/<pid>/fd that holds it; macOS asks `lsof`. Null when it cannot be seen (another
  * user's process, no lsof, another platform). Only called on a failed start, never on the restart path.
  */
-export function findPortHolder(port: number, host: PortHolderHost = realPortHolderHost): PortHolder | null {
+export function findPortHolder(port: number, host: PortHolderHost): PortHolder | null {
   try {
     const pid = host.platform === 'linux' ? linuxListener(port, host) : host.platform === 'darwin' ? lsofListener(port, host) : null;
     if (pid === null) return null;
@@ -97,14 +97,15 @@ function lsofListener(port: number, host: PortHolderHost): number | null {
   return match ? Number(match[1]) : null;
 }
 
-// The command line, redacted (it may carry a credential) and shortened: /proc/<pid>/cmdline on Linux, ps elsewhere.
+// The command line, redacted (it may carry a credential) and shortened: /proc/<pid>/cmdline on Linux, ps elsewhere
+// (-ww: unlimited width; without it procps cuts the line at 80 columns when its output is not a terminal).
 function commandOf(pid: number, host: PortHolderHost): string {
   let command = '';
   try {
     command =
       host.platform === 'linux'
         ? host.readFile(`/proc/${pid}/cmdline`).split('\0').filter(Boolean).join(' ')
-        : host.run('ps', ['-o', 'command=', '-p', String(pid)]).trim();
+        : host.run('ps', ['-ww', '-o', 'command=', '-p', String(pid)]).trim();
   } catch {
     return '';
   }

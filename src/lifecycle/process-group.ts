@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isErrno } from '../errno.js';
 
+// Process groups and the /proc readers (Linux). The supervisor asks about processes through ProcessFacts
+// (process-facts.ts), which uses these where /proc exists; tests on Linux use them as their view of the truth.
+
 /** Sends `signal` to every process in the group; false when the group is already gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -41,18 +44,8 @@ export function readProcStat(pid: number): ProcStat | null {
   }
 }
 
-const hasProcfs = process.platform === 'linux';
-
-/** Live (non-zombie) members of a process group. Zombies are ignored: they hold no port and run no code. */
+/** Live (non-zombie) members of a process group, from /proc (Linux). Zombies are ignored: they hold no port and run no code. */
 export function groupMembers(pgid: number): number[] {
-  if (!hasProcfs) {
-    try {
-      process.kill(-pgid, 0);
-      return [pgid];
-    } catch {
-      return [];
-    }
-  }
   const members: number[] = [];
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
@@ -63,16 +56,8 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
-/** True while a process with this pid exists and is not a zombie. */
+/** True while a process with this pid exists and is not a zombie, from /proc (Linux). */
 export function isAlive(pid: number): boolean {
-  if (hasProcfs) {
-    const stat = readProcStat(pid);
-    return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isErrno(error, 'EPERM');
-  }
+  const stat = readProcStat(pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
 }

@@ -12,8 +12,9 @@ import { policyOf } from './lifecycle-policy.js';
 import { pidFileProblem, removePidFileOf } from './pid-file.js';
 import { lookUpCommand } from './command-path.js';
 import { portInUse } from './port-check.js';
-import { findPortHolder, portInUseMessage } from './port-holder.js';
-import { groupMembers, isAlive, signalGroup } from './process-group.js';
+import { portInUseMessage } from './port-holder.js';
+import type { ProcessFacts } from './process-facts.js';
+import { signalGroup } from './process-group.js';
 import { spawnRecorded } from './spawn-recorded.js';
 
 /** What one start needs, read fresh from config.yaml at that moment. */
@@ -32,6 +33,8 @@ export interface ServerProcessDeps {
   adoptPollMs?: number;
   /** The listening socket held for the server (supervisor.server.socket: inherit). */
   socket: InheritedSocket;
+  /** What the operating system says about processes (process groups, liveness, start marks, port holders). */
+  facts: ProcessFacts;
 }
 
 const groupPollMs = 20;
@@ -42,7 +45,7 @@ const groupPollMs = 20;
  */
 export function serverProcessLogic(deps: ServerProcessDeps) {
   return fromCallback<ProcessCommand, ServerProcessInput>(({ sendBack, receive, input }) => {
-    const run = new ProcessRun(sendBack, deps.now);
+    const run = new ProcessRun(sendBack, deps.now, deps.facts);
     receive((command) => run.terminate(command.type === 'process.kill' ? 'SIGKILL' : 'SIGTERM'));
     // Read once per attempt: the policy reported, the port checked and the process spawned all come from this read.
     let settings: StartSettings;
@@ -81,6 +84,7 @@ class ProcessRun {
   constructor(
     private readonly sendBack: (event: ServerLifecycleEvent) => void,
     readonly now: () => number,
+    readonly facts: ProcessFacts,
   ) {}
 
   /** Reports a fact to the lifecycle, unless the actor was stopped meanwhile. */
@@ -114,7 +118,7 @@ class ProcessRun {
   /** The leader is gone; the exit counts only once no member of its group is left to hold the port. */
   awaitEmptyGroup(code: number | null, signal: string | null): void {
     if (this.disposed) return;
-    const left = this.pgid === null ? [] : groupMembers(this.pgid);
+    const left = this.pgid === null ? [] : this.facts.groupMembers(this.pgid);
     if (left.length === 0) return this.reportExit(code, signal);
     // After a crash nobody asked the leftovers to stop: they are orphans of a dead server, so kill them now.
     if (!this.terminating && this.pgid !== null) signalGroup(this.pgid, 'SIGKILL');
@@ -162,7 +166,7 @@ async function spawnServer(run: ProcessRun, settings: StartSettings, socket: Inh
   const held = server.socket === 'inherit' ? await socketForStart(socket, server, configPath) : null;
   if (held?.failure) return run.fail(held.failure.code, held.failure.message);
   if (held === null && (await portInUse(server.port))) {
-    const holder = portInUseMessage(server.port, findPortHolder(server.port));
+    const holder = portInUseMessage(server.port, run.facts.portHolder(server.port));
     return run.fail('ERR_PORT_IN_USE', `${holder}; stop that process or change "port" in ${configPath}`);
   }
   // Said before spawning, with the path tried and the fix: a missing program is not a crash to retry.
@@ -187,6 +191,7 @@ async function spawnServer(run: ProcessRun, settings: StartSettings, socket: Inh
     },
     files.pidPath,
     run.now,
+    run.facts,
   );
   closeSync(fd);
   if (pidFileError !== null) {
@@ -247,11 +252,11 @@ function adoptServer(run: ProcessRun, record: ProcessInfo, logDir: string, pollM
   run.files = serverFiles(logDir);
   run.pid = record.pid;
   run.pgid = record.pgid;
-  if (!isAlive(record.pid)) return run.reportExit(null, null);
+  if (!run.facts.isAlive(record.pid)) return run.reportExit(null, null);
   run.send({ type: 'process.spawned', pid: record.pid, pgid: record.pgid, at: run.now(), adopted: true });
   const poll = () => {
     if (run.disposed) return;
-    if (isAlive(record.pid)) return run.later(poll, pollMs);
+    if (run.facts.isAlive(record.pid)) return run.later(poll, pollMs);
     run.awaitEmptyGroup(null, null);
   };
   run.later(poll, pollMs);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { writePidFile } from './pid-file.js';
-import { readProcStat } from './process-group.js';
+import type { ProcessFacts } from './process-facts.js';
 
 export interface RecordedSpawn {
   child: ChildProcess;
@@ -13,7 +13,7 @@ export interface RecordedSpawn {
  * killed at any later moment leaves a server the next supervisor can recognise and adopt. (Waiting for the 'spawn'
  * event left a window of an event-loop turn in which a killed supervisor left an unknown server holding the port.)
  */
-export function spawnRecorded(command: string[], options: SpawnOptions, pidPath: string, now: () => number): RecordedSpawn {
+export function spawnRecorded(command: string[], options: SpawnOptions, pidPath: string, now: () => number, facts: ProcessFacts): RecordedSpawn {
   const [file, ...args] = command;
   if (!file) throw new Error('the server command is empty');
   const child = spawn(file, args, options);
@@ -26,12 +26,21 @@ export function spawnRecorded(command: string[], options: SpawnOptions, pidPath:
       pgid: child.pid,
       startedAt: now(),
       // Set at fork and kept across exec, so it can be read at once.
-      startTicks: readProcStat(child.pid)?.startTicks ?? null,
+      startMark: startMarkOf(child.pid, facts),
       command,
       supervisorPid: process.pid,
     });
     return { child, pidFileError: null };
   } catch (error) {
     return { child, pidFileError: (error as Error).message };
+  }
+}
+
+// The new process's start mark; null (the server can then never be adopted) when it cannot be read.
+function startMarkOf(pid: number, facts: ProcessFacts): string | null {
+  try {
+    return facts.identity(pid)?.startMark ?? null;
+  } catch {
+    return null;
   }
 }

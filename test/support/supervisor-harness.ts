@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { isAlive } from '../../src/lifecycle/process-group.js';
 import { startSupervisor, type RunningSupervisor, type SupervisorOptions } from '../../src/supervisor.js';
+import { factsUnderTest } from './facts-under-test.js';
 import { freePort } from './free-port.js';
 import { request, type HttpAnswer } from './http.js';
 import { waitFor } from './wait-for.js';
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   modelCheckWaitMs?: number;
   /** How often the metrics history samples the server (the supervisor's default is 5 s). */
   metricsIntervalMs?: number;
+  /** Sees every actor event of the supervisor (the model-based replay records the lifecycle's steps with it). */
+  inspect?: SupervisorOptions['inspect'];
 }
 
 /** A real supervisor on port 0 supervising a real fixture process, in a temp folder of its own. */
@@ -99,6 +102,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     rotationIntervalMs: options.rotationIntervalMs,
     modelCheckWaitMs: options.modelCheckWaitMs,
     metricsIntervalMs: options.metricsIntervalMs,
+    processFacts: factsUnderTest(),
+    inspect: options.inspect,
   });
   const url = sup.url;
   const h: Harness = {

@@ -1,18 +1,29 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAdoption } from '../../../src/lifecycle/adoption.js';
 import { readPidFile } from '../../../src/lifecycle/pid-file.js';
-import { isAlive, readProcStat } from '../../../src/lifecycle/process-group.js';
+import { groupMembers, isAlive } from '../../../src/lifecycle/process-group.js';
+import { factsUnderTest } from '../../support/facts-under-test.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 import { waitFor } from '../../support/wait-for.js';
 
-function pidRecord(pid: number, startTicks: number | null) {
-  return JSON.stringify({ pid, pgid: pid, startedAt: Date.now(), startTicks, command: ['x'], supervisorPid: 1 });
+// Whatever facts the supervisor is given (/proc, or ps as on macOS), the checks below observe through /proc.
+const facts = factsUnderTest();
+
+function pidRecord(pid: number, startMark: string | null) {
+  return JSON.stringify({ pid, pgid: pid, startedAt: Date.now(), startMark, command: ['x'], supervisorPid: 1 });
 }
 
-describe('pid files from an earlier supervisor', () => {
+// The start mark of a live process, as the facts under test read it.
+function startMark(pid: number): string {
+  const identity = facts.identity(pid);
+  if (!identity) throw new Error(`pid ${pid} is not alive`);
+  return identity.startMark;
+}
+
+describe(`pid files from an earlier supervisor (${facts.kind})`, () => {
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.close();
@@ -26,8 +37,8 @@ describe('pid files from an earlier supervisor', () => {
     const deadPid = dead.pid as number;
     await new Promise((resolve) => dead.once('exit', resolve));
     const pidPath = join(dir, 'logs', 'server.pid');
-    writeFileSync(pidPath, pidRecord(deadPid, 1));
-    expect(checkAdoption(pidPath)).toEqual({ adopt: null, reason: 'process is gone' });
+    writeFileSync(pidPath, pidRecord(deadPid, 'proc:1'));
+    expect(checkAdoption(pidPath, facts)).toEqual({ adopt: null, reason: 'process is gone' });
     expect(existsSync(pidPath)).toBe(false);
   });
 
@@ -37,14 +48,16 @@ describe('pid files from an earlier supervisor', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'psup-pid-'));
       const pidPath = join(dir, 'server.pid');
-      // Same pid and group, but another start time: a recycled pid, not our server.
-      const ticks = readProcStat(pid)?.startTicks ?? 0;
-      writeFileSync(pidPath, pidRecord(pid, ticks + 1));
-      expect(checkAdoption(pidPath)).toEqual({ adopt: null, reason: 'pid belongs to another process' });
+      // Same pid and group, but the start time of another process (init's, hours ago): a recycled pid, not our server.
+      writeFileSync(pidPath, pidRecord(pid, startMark(1)));
+      expect(checkAdoption(pidPath, facts)).toEqual({ adopt: null, reason: 'pid belongs to another process' });
       expect(existsSync(pidPath)).toBe(false);
       expect(isAlive(pid)).toBe(true);
-      writeFileSync(pidPath, pidRecord(pid, ticks));
-      expect(checkAdoption(pidPath)).toMatchObject({ adopt: { pid, pgid: pid, adopted: true } });
+      // No start time recorded: it cannot be told from a stranger either.
+      writeFileSync(pidPath, pidRecord(pid, null));
+      expect(checkAdoption(pidPath, facts)).toEqual({ adopt: null, reason: 'pid belongs to another process' });
+      writeFileSync(pidPath, pidRecord(pid, startMark(pid)));
+      expect(checkAdoption(pidPath, facts)).toMatchObject({ adopt: { pid, pgid: pid, adopted: true } });
     } finally {
       process.kill(-pid, 'SIGKILL');
     }
@@ -55,12 +68,38 @@ describe('pid files from an earlier supervisor', () => {
     await h.sup.close();
     const dir = h.dir;
     mkdirSync(join(dir, 'logs'), { recursive: true });
-    writeFileSync(join(dir, 'logs', 'server.pid'), pidRecord(process.pid, 1));
+    writeFileSync(join(dir, 'logs', 'server.pid'), pidRecord(process.pid, 'proc:1'));
     h = await startHarness({ dir });
     await h.post('/supervisor/server/start');
     const status = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     expect(status.main_server_adopted).toBe(false);
-    expect(readPidFile(join(dir, 'logs', 'server.pid'))).toMatchObject({ pid: status.main_server_pid, pgid: status.main_server_pid });
+    expect(readPidFile(join(dir, 'logs', 'server.pid'))).toMatchObject({ pid: status.main_server_pid, pgid: status.main_server_pid, startMark: startMark(status.main_server_pid) });
     await waitFor('this test process is untouched', () => isAlive(process.pid));
+  });
+
+  it('adopts the server an earlier supervisor left running, notices its crash by polling, and kills the grandchild it left', async () => {
+    const grandchildFile = join(tmpdir(), `psup-adopt-grandchild-${process.pid}-${Date.now()}`);
+    const server = { stop_timeout_ms: 300, env: { GRANDCHILD_PID_FILE: grandchildFile } };
+    const first = await startHarness({ fixture: 'spawns-grandchild.mjs', keepServer: true, server });
+    const { main_server_pid: pid } = await first.waitForStatus('running', (s) => s.main_server_status === 'running');
+    const grandchild = await waitFor('grandchild pid file', () => Number(readFileSync(grandchildFile, 'utf8')) || undefined);
+    await first.close();
+    try {
+      h = await startHarness({ dir: first.dir });
+      const adopted = await h.waitForStatus('the kept server adopted and running', (s) => s.main_server_status === 'running');
+      expect(adopted).toMatchObject({ main_server_pid: pid, main_server_adopted: true, restart_count: 0 });
+      // The adopted server is not our child: its death is seen by polling its pid, and what it left behind is killed.
+      process.kill(pid, 'SIGKILL');
+      const restarted = await h.waitForStatus('a new server after the crash', (s) => s.main_server_status === 'running' && s.main_server_pid !== pid);
+      expect(restarted).toMatchObject({ main_server_adopted: false, restart_count: 1 });
+      expect(isAlive(grandchild)).toBe(false);
+      expect(groupMembers(pid)).toEqual([]);
+    } finally {
+      await h?.close();
+      h = undefined;
+      if (groupMembers(pid).length > 0) process.kill(-pid, 'SIGKILL');
+      rmSync(grandchildFile, { force: true });
+      rmSync(first.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPidFile } from '../../../src/lifecycle/pid-file.js';
 import { isAlive, readProcStat } from '../../../src/lifecycle/process-group.js';
+import { factsUnderTest } from '../../support/facts-under-test.js';
 import { spawnRecorded } from '../../../src/lifecycle/spawn-recorded.js';
 import { makeFolderReadOnly, type ReadOnlyFolder } from '../../support/read-only-folder.js';
 import { waitFor } from '../../support/wait-for.js';
 
-describe('spawnRecorded', () => {
+const facts = factsUnderTest();
+
+describe(`spawnRecorded (${facts.kind})`, () => {
   let dir: string;
   const children: number[] = [];
   let readOnly: ReadOnlyFolder | null = null;
@@ -26,10 +29,10 @@ describe('spawnRecorded', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has the pid file written, naming the new process and its kernel start time, by the time it returns', () => {
+  it('has the pid file written, naming the new process and its start time, by the time it returns', () => {
     const pidPath = join(dir, 'server.pid');
     const command = [process.execPath, '-e', 'setTimeout(() => {}, 30000)'];
-    const { child, pidFileError } = spawnRecorded(command, { detached: true, stdio: 'ignore' }, pidPath, () => 1234);
+    const { child, pidFileError } = spawnRecorded(command, { detached: true, stdio: 'ignore' }, pidPath, () => 1234, facts);
     children.push(child.pid as number);
     // Read synchronously, before any event (not even 'spawn') has been delivered.
     const record = readPidFile(pidPath);
@@ -38,16 +41,19 @@ describe('spawnRecorded', () => {
       pid: child.pid,
       pgid: child.pid,
       startedAt: 1234,
-      startTicks: readProcStat(child.pid as number)?.startTicks,
+      startMark: facts.identity(child.pid as number)?.startMark,
       command,
       supervisorPid: process.pid,
     });
-    expect(record?.startTicks).toEqual(expect.any(Number));
+    // The mark is what this machine's kernel says: /proc's start ticks, or ps's start time (to the second, in UTC).
+    const ticks = readProcStat(child.pid as number)?.startTicks;
+    if (facts.kind === 'procfs') expect(record?.startMark).toBe(`proc:${ticks}`);
+    else expect(record?.startMark).toMatch(/^ps:[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d \d{4}$/);
   });
 
   it('writes nothing for a command that cannot run, and leaves the error to the error event', async () => {
     const pidPath = join(dir, 'server.pid');
-    const { child } = spawnRecorded([join(dir, 'no-such-server')], { stdio: 'ignore' }, pidPath, Date.now);
+    const { child } = spawnRecorded([join(dir, 'no-such-server')], { stdio: 'ignore' }, pidPath, Date.now, facts);
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
     expect(error.code).toBe('ENOENT');
     expect(existsSync(pidPath)).toBe(false);
@@ -60,6 +66,7 @@ describe('spawnRecorded', () => {
       { detached: true, stdio: 'ignore' },
       join(dir, 'server.pid'),
       Date.now,
+      facts,
     );
     children.push(child.pid as number);
     expect(isAlive(child.pid as number)).toBe(true);

@@ -60,10 +60,10 @@ describe('findPortHolder', () => {
   it('asks lsof for the listener on macOS and ps for its command line', () => {
     const machine = host('darwin', {}, {}, {
       'lsof -nP -iTCP:3333 -sTCP:LISTEN -Fp': 'p4242\n',
-      'ps -o command= -p 4242': '/usr/bin/python3 -m http.server 3333\n',
+      'ps -ww -o command= -p 4242': '/usr/bin/python3 -m http.server 3333\n',
     });
     expect(findPortHolder(3333, machine)).toEqual({ pid: 4242, command: '/usr/bin/python3 -m http.server 3333' });
-    expect(machine.ran).toEqual(['lsof -nP -iTCP:3333 -sTCP:LISTEN -Fp', 'ps -o command= -p 4242']);
+    expect(machine.ran).toEqual(['lsof -nP -iTCP:3333 -sTCP:LISTEN -Fp', 'ps -ww -o command= -p 4242']);
   });
 
   it('is null on macOS without lsof, and on other platforms', () => {
@@ -75,7 +75,7 @@ describe('findPortHolder', () => {
     const key = 'sk-ant-api03-' + 'K'.repeat(40);
     const machine = host('darwin', {}, {}, {
       'lsof -nP -iTCP:3333 -sTCP:LISTEN -Fp': 'p1\n',
-      'ps -o command= -p 1': `server --api-key ${key} ${'x'.repeat(400)}\n`,
+      'ps -ww -o command= -p 1': `server --api-key ${key} ${'x'.repeat(400)}\n`,
     });
     const holder = findPortHolder(3333, machine);
     expect(holder?.command).not.toContain(key.slice(13, 30));
