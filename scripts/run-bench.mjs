@@ -102,8 +102,9 @@ const header = machine();
 const sections = previousSections();
 for (const name of chosen) {
   sections.set(name, `${header}\n\n${await runOne(name)}`);
-  const body = available
-    .filter((n) => sections.has(n))
+  // Sections no benchmark file writes (the chaos soak's, from `npm run soak -- --write-results`) are kept, after them.
+  const others = [...sections.keys()].filter((n) => !available.includes(n));
+  const body = [...available.filter((n) => sections.has(n)), ...others]
     .map((n) => `<!-- bench:${n} -->\n${sections.get(n)}\n<!-- /bench:${n} -->`)
     .join('\n\n');
   const preface = readFileSync(join(benchDir, 'RESULTS.preface.md'), 'utf8').trim();

@@ -12,8 +12,11 @@ export interface LifecycleView {
   context: Pick<ServerLifecycleContext, 'generation' | 'afterStop' | 'lastError'>;
 }
 
-/** What a command waits for, decided from the snapshot right after the command was sent. */
-export type CommandTarget = { kind: 'running'; generation: number } | { kind: 'stopped' };
+/**
+ * What a command waits for, decided from the snapshot right after the command was sent: a start or restart waits for
+ * its attempt (`generation`) to run, a stop for `stopped` before any attempt newer than the one at hand begins.
+ */
+export type CommandTarget = { kind: 'running'; generation: number; command: 'start' | 'restart' } | { kind: 'stopped'; generation: number };
 
 /** The outcome of waiting so far. */
 export type CommandOutcome = { kind: 'pending' } | { kind: 'done' } | { kind: 'failed'; code: string; message: string };
@@ -31,18 +34,29 @@ export function commandBoundMs(server: CommandTimeouts): number {
 
 /** Which attempt a command is answered by: coalesced commands share the attempt under way or the one queued. */
 export function commandTarget(command: ServerCommand, after: LifecycleView): CommandTarget {
-  if (command === 'stop') return { kind: 'stopped' };
+  if (command === 'stop') return { kind: 'stopped', generation: after.context.generation };
   const state = topState(after.value);
   // While stopping with a start queued, the next attempt (generation + 1) is the one that answers.
   const queued = state === 'stopping' && after.context.afterStop === 'restart';
-  return { kind: 'running', generation: after.context.generation + (queued ? 1 : 0) };
+  return { kind: 'running', generation: after.context.generation + (queued ? 1 : 0), command };
 }
 
 /** Whether the lifecycle has reached the command's target, or can no longer reach it. */
 export function commandOutcome(target: CommandTarget, view: LifecycleView): CommandOutcome {
   const state = topState(view.value);
-  if (target.kind === 'stopped') return state === 'stopped' ? { kind: 'done' } : { kind: 'pending' };
-  if (view.context.generation < target.generation) return { kind: 'pending' };
+  // The last command wins while the server is stopping (a start after a stop starts again, a stop after a restart
+  // cancels the queued start): the command it overtook is answered at once, instead of waiting out its bound.
+  if (target.kind === 'stopped') {
+    if (state === 'stopped') return { kind: 'done' };
+    if (view.context.generation > target.generation) {
+      return { kind: 'failed', code: 'ERR_CONFLICT', message: 'a start or restart asked for meanwhile overtook this stop; the server is starting again' };
+    }
+    return { kind: 'pending' };
+  }
+  if (view.context.generation < target.generation) {
+    if (state === 'stopped') return { kind: 'failed', code: 'ERR_CONFLICT', message: `a stop asked for meanwhile overtook this ${target.command}; the server stays stopped` };
+    return { kind: 'pending' };
+  }
   if (state === 'running') return { kind: 'done' };
   if (state === 'crashed') {
     const error = view.context.lastError;

@@ -1204,6 +1204,22 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description A later command overtook this one while the server was stopping (the last command wins): a stop followed
+             *     by a start or restart (the server starts again), or a restart or start followed by a stop (the server stays
+             *     stopped). `ERR_CONFLICT`, answered as soon as it is known, with the status at that moment.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerCommandFailed"] & {
+                        /** @constant */
+                        code?: "ERR_CONFLICT";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /**

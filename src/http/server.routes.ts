@@ -39,9 +39,10 @@ export function createServerRouter(deps: StatusDeps): Router {
     const outcome = await actors.command(action, { signal: aborted.signal });
     if (outcome.kind === 'failed') {
       const verb = action === 'stop' ? 'stop' : 'start';
-      // Lifecycle failures are 500 whatever their code (docs/api.md, Server commands); only a shutdown answers 503.
+      // Lifecycle failures are 500 whatever their code (docs/api.md, Server commands); a shutdown answers 503, a
+      // command that a later one overtook 409.
       res
-        .status(outcome.code === 'ERR_SHUTTING_DOWN' ? 503 : 500)
+        .status(outcome.code === 'ERR_SHUTTING_DOWN' ? 503 : outcome.code === 'ERR_CONFLICT' ? 409 : 500)
         .json({ detail: `Server ${verb} failed: ${outcome.message}`, code: outcome.code, status: currentStatus(deps) });
       return;
     }

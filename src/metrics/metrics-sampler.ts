@@ -16,9 +16,16 @@ export class MetricsSampler {
   private inFlight = false;
   private pidusage: typeof Pidusage | null = null;
 
+  /**
+   * @param maxAgeMs a sample older than this is refreshed when read
+   * @param historyMs how long pidusage keeps a pid's last reading (and its open /proc/<pid>/stat) after the last sample:
+   *   long enough to span the metrics history's 5 s interval, short enough that every restarted server's pid does not
+   *   hold an fd for pidusage's default of 60–90 s
+   */
   constructor(
     private readonly maxAgeMs = 1_000,
     private readonly now: () => number = Date.now,
+    private readonly historyMs = 15_000,
   ) {}
 
   /** The last sample for `pid` (null until one exists), refreshing it in the background when old. */
@@ -33,7 +40,7 @@ export class MetricsSampler {
   async sample(pid: number): Promise<ProcessMetrics | null> {
     try {
       this.pidusage ??= await loadPidusage();
-      const stat = await this.pidusage(pid);
+      const stat = await this.pidusage(pid, { maxage: this.historyMs });
       const metrics = { cpuPercent: Math.round(stat.cpu * 10) / 10, memoryBytes: Math.round(stat.memory) };
       this.latest = { pid, metrics, at: this.now() };
       return metrics;

@@ -42,6 +42,32 @@ describe(`pid files from an earlier supervisor (${facts.kind})`, () => {
     expect(existsSync(pidPath)).toBe(false);
   });
 
+  it('kills what is left of the group of a server that died while no supervisor watched it', async () => {
+    // A server (its own group's leader, as the spawner starts it) with a grandchild in its group, then SIGKILLed
+    // while no supervisor runs: the grandchild lives on in the group of a dead leader.
+    const code = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+console.log(c.pid); setInterval(() => {}, 1000);`;
+    const server = spawn(process.execPath, ['-e', code], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = server.pid as number;
+    let out = '';
+    server.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const grandchild = await waitFor('the grandchild pid', () => Number(/^(\d+)\n/.exec(out)?.[1]) || undefined);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'psup-pid-'));
+      const pidPath = join(dir, 'server.pid');
+      writeFileSync(pidPath, pidRecord(pid, startMark(pid)));
+      server.kill('SIGKILL');
+      await new Promise((resolve) => server.once('exit', resolve));
+      expect(facts.identity(grandchild)?.pgid).toBe(pid);
+
+      expect(checkAdoption(pidPath, facts)).toEqual({ adopt: null, reason: 'process is gone' });
+      expect(isAlive(grandchild)).toBe(false);
+      expect(existsSync(pidPath)).toBe(false);
+    } finally {
+      if (isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+    }
+  });
+
   it('does not adopt a live process of another program that reuses the pid', async () => {
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
     const pid = other.pid as number;

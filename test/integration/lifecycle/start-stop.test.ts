@@ -89,6 +89,21 @@ describe('server lifecycle over HTTP, with real processes', () => {
     expect(started.json).toMatchObject({ success: true, message: 'Server started', status: { main_server_status: 'running' } });
   });
 
+  it('answers a stop that a start overtook at once with 409, and the start with 200', async () => {
+    // The slow stop keeps the lifecycle in stopping long enough for the start to arrive while the stop is under way.
+    h = await startHarness({ fixture: 'slow-server.mjs', server: { env: { SLOW_STOP_MS: '300' } } });
+    await h.waitForStatus('running', running);
+    const t0 = performance.now();
+    const stop = h.post('/supervisor/server/stop');
+    await h.waitForStatus('stopping', (s) => s.main_server_status === 'stopping');
+    const [stopped, started] = await Promise.all([stop, h.post('/supervisor/server/start')]);
+    expect(stopped.status).toBe(409);
+    expect(stopped.json).toMatchObject({ code: 'ERR_CONFLICT', detail: expect.stringMatching(/^Server stop failed: a start or restart asked for meanwhile overtook this stop/) });
+    expect(started.status).toBe(200);
+    // Not the commands' safety-net bound (stop + start timeouts + 5 s): the answer comes once the start is known.
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
   it('answers 202 at once with ?wait=false', async () => {
     h = await startHarness();
     await h.waitForStatus('running', running);

@@ -88,14 +88,39 @@ describe('server commands', () => {
     await expect(outcome).resolves.toMatchObject({ kind: 'failed', code: 'ERR_SHUTTING_DOWN' });
   });
 
+  it('answers a stop overtaken by a start at once with ERR_CONFLICT, not after its bound', async () => {
+    const s = lifecycle();
+    const started = runServerCommand(s.actor, 'start', 10_000);
+    s.comesUp();
+    await started;
+    const stop = runServerCommand(s.actor, 'stop', 60_000);
+    const start = runServerCommand(s.actor, 'start', 60_000);
+    s.exits(0);
+    await expect(stop).resolves.toMatchObject({ kind: 'failed', code: 'ERR_CONFLICT', message: expect.stringMatching(/overtook this stop/) });
+    s.comesUp();
+    await expect(start).resolves.toEqual({ kind: 'done' });
+  });
+
+  it('answers a restart overtaken by a stop at once with ERR_CONFLICT, not after its bound', async () => {
+    const s = lifecycle();
+    const started = runServerCommand(s.actor, 'start', 10_000);
+    s.comesUp();
+    await started;
+    const restart = runServerCommand(s.actor, 'restart', 60_000);
+    const stop = runServerCommand(s.actor, 'stop', 60_000);
+    s.exits(0);
+    await expect(restart).resolves.toMatchObject({ kind: 'failed', code: 'ERR_CONFLICT', message: expect.stringMatching(/overtook this restart/) });
+    await expect(stop).resolves.toEqual({ kind: 'done' });
+  });
+
   it('targets the queued attempt when a start arrives while stopping towards a restart', () => {
-    expect(commandTarget('start', view({ stopping: 'terminating' }, 4, 'restart'))).toEqual({ kind: 'running', generation: 5 });
-    expect(commandTarget('start', view('starting', 4))).toEqual({ kind: 'running', generation: 4 });
-    expect(commandTarget('stop', view('running', 4))).toEqual({ kind: 'stopped' });
+    expect(commandTarget('start', view({ stopping: 'terminating' }, 4, 'restart'))).toEqual({ kind: 'running', generation: 5, command: 'start' });
+    expect(commandTarget('start', view('starting', 4))).toEqual({ kind: 'running', generation: 4, command: 'start' });
+    expect(commandTarget('stop', view('running', 4))).toEqual({ kind: 'stopped', generation: 4 });
   });
 
   it('keeps waiting while an older attempt is still the one running', () => {
-    const target = { kind: 'running', generation: 5 } as const;
+    const target = { kind: 'running', generation: 5, command: 'restart' } as const;
     expect(commandOutcome(target, view('running', 4))).toEqual({ kind: 'pending' });
     expect(commandOutcome(target, view('running', 5))).toEqual({ kind: 'done' });
     expect(commandOutcome(target, view('stopped', 5))).toMatchObject({ kind: 'failed', code: 'ERR_START_FAILED' });
