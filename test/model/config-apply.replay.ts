@@ -3,21 +3,21 @@
 // The bare applier runs alongside as the oracle: after every event the daemon's applier handles, its transitions,
 // state and context must be the oracle's; wherever the path holds still, every answered PUT, the history and the file
 // must say what the oracle says, and no process may live outside the current server's process group.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InspectionEvent } from 'xstate';
 import { parse, stringify } from 'yaml';
 import type { ConfigApplyAnswer, ConfigApplyContext, ConfigApplyEvent } from '../../machines/config-apply.machine.js';
 import { statePath } from '../../src/actors/state-value.js';
 import { errorStatus } from '../../src/errors.js';
 import { freePort } from '../support/free-port.js';
 import { request, type HttpAnswer } from '../support/http.js';
-import { labelOf, type MachineCoverage } from '../support/machine-coverage.js';
+import type { MachineCoverage } from '../support/machine-coverage.js';
 import { census } from '../support/process-census.js';
 import { steer } from '../support/steerable.js';
 import { fixture, startHarness, type Harness } from '../support/supervisor-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { ActorTrace, sweepLeftovers, type TraceEntry as ActorTraceEntry } from './actor-trace.js';
 import { expectEqual, pick } from './compare.js';
 import { configStepName, createConfigOracle, outcomes, type ConfigPath, type ConfigStep, type OutcomeStep } from './config-apply.model.js';
 
@@ -26,12 +26,7 @@ export interface ConfigReplayOptions {
   coverage?: MachineCoverage;
 }
 
-interface TraceEntry {
-  event: { type: string } & Record<string, unknown>;
-  labels: string[];
-  value: unknown;
-  context: ConfigApplyContext;
-}
+type TraceEntry = ActorTraceEntry<ConfigApplyContext>;
 
 // One PUT sent: the value it sets, the file before it, and its answer once it comes.
 interface Put {
@@ -66,10 +61,9 @@ class ConfigReplay {
   private port = 0;
   private h: Harness | null = null;
   private oracle = createConfigOracle();
-  private readonly trace: TraceEntry[] = [];
-  private initial: TraceEntry | null = null;
+  private readonly recorder = new ActorTrace<ConfigApplyContext>('config', () => ({}));
+  private readonly trace = this.recorder.entries;
   private cursor = 0;
-  private pending: string[] = [];
   private readonly puts: Put[] = [];
   private readonly requestIds: string[] = [];
   /** Answers already compared, and the value config.yaml must hold at rest. */
@@ -87,12 +81,12 @@ class ConfigReplay {
   async boot(): Promise<void> {
     this.port = await freePort();
     this.writeConfig();
-    this.h = await startHarness({ dir: this.dir, inspect: this.observe });
+    this.h = await startHarness({ dir: this.dir, inspect: this.recorder.observe });
     const started = await this.h.post('/supervisor/server/start?wait=false');
     if (started.status !== 202) throw new Error(`the start answered ${started.status}`);
     await this.steerNewServer({ health: 'ok' });
     await this.h.waitForStatus('the server running', (s) => s.main_server_status === 'running');
-    expectEqual('the initial context', this.initial?.context, this.oracle.snapshot().context);
+    expectEqual('the initial context', this.recorder.initial?.context, this.oracle.snapshot().context);
   }
 
   async step(i: number): Promise<void> {
@@ -117,26 +111,8 @@ class ConfigReplay {
     await this.h?.close();
     // Every PUT is answered by now, if only with "shutting down".
     await Promise.all(this.puts.map((put) => put.answer));
-    const left = census(this.marker);
-    for (const { pid } of left) process.kill(pid, 'SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
-    if (left.length > 0 && !failed) throw new Error(`left behind after the supervisor stopped: ${JSON.stringify(left)}`);
+    sweepLeftovers(this.marker, this.dir, failed);
   }
-
-  private readonly observe = (event: InspectionEvent): void => {
-    const actor = event.actorRef as { systemId?: string; logic?: unknown };
-    if (actor.systemId !== 'config') return;
-    if (event.type === '@xstate.microstep') {
-      const transitions = (event as unknown as { _transitions: Parameters<typeof labelOf>[1][] })._transitions;
-      this.pending.push(...transitions.map((t) => labelOf(actor.logic as Parameters<typeof labelOf>[0], t)));
-    } else if (event.type === '@xstate.snapshot') {
-      const snapshot = event.snapshot as unknown as { value: unknown; context: ConfigApplyContext };
-      const entry = { event: event.event as TraceEntry['event'], labels: this.pending, value: snapshot.value, context: snapshot.context };
-      this.pending = [];
-      if (event.event.type === 'xstate.init') this.initial = entry;
-      else this.trace.push(entry);
-    }
-  };
 
   private async cause(step: ConfigStep): Promise<void> {
     switch (step.type) {

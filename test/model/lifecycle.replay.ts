@@ -3,20 +3,20 @@
 // the daemon's lifecycle handles, its state, context and transitions must be the oracle's; wherever the path holds
 // still, status and history over HTTP must say what the oracle says, and no process may live outside the current
 // server's process group. Any difference throws, naming the step.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InspectionEvent } from 'xstate';
 import { stringify } from 'yaml';
 import type { LifecycleFact } from '../../machines/lifecycle-facts.js';
 import type { ServerLifecycleContext, ServerLifecycleEvent } from '../../machines/server-lifecycle.types.js';
 import { statePath, topState } from '../../src/actors/state-value.js';
 import { freePort } from '../support/free-port.js';
-import { labelOf, type MachineCoverage } from '../support/machine-coverage.js';
+import type { MachineCoverage } from '../support/machine-coverage.js';
 import { census, type Counted } from '../support/process-census.js';
 import { blockPort, clogPort, steer, type PortBlocker } from '../support/steerable.js';
 import { fixture, startHarness, type Harness } from '../support/supervisor-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { ActorTrace, sweepLeftovers } from './actor-trace.js';
 import { expectEqual, pick } from './compare.js';
 import {
   createOracle,
@@ -43,15 +43,6 @@ export interface ReplayOptions {
   lie?: Lie;
   /** Where the transitions the daemon took, step by step, are counted. */
   coverage?: MachineCoverage;
-}
-
-/** One event the daemon's lifecycle handled: what it was, the transitions it took, where it led, who was alive then. */
-interface TraceEntry {
-  event: ServerLifecycleEvent | { type: string };
-  labels: string[];
-  value: unknown;
-  context: ServerLifecycleContext;
-  alive: Counted[];
 }
 
 // The timer values of one attempt (config.yaml is read at every start): a timer the path waits for is short, with
@@ -103,10 +94,10 @@ class LifecycleReplay {
   private first: Harness | null = null;
   private blocker: PortBlocker | null = null;
   private oracle: ReturnType<typeof createOracle> | null = null;
-  private readonly trace: TraceEntry[] = [];
-  private initial: TraceEntry | null = null;
+  // Every event the lifecycle actor handled, with who was alive at that moment.
+  private readonly recorder = new ActorTrace<ServerLifecycleContext, { alive: Counted[] }>('server', () => ({ alive: census(this.marker) }));
+  private readonly trace = this.recorder.entries;
   private cursor = 0;
-  private pending: string[] = [];
   private adopting: number | null = null;
 
   constructor(
@@ -122,7 +113,7 @@ class LifecycleReplay {
     this.port = await freePort();
     if (this.path.steps[0]?.step.type === 'server.adopt') return;
     this.writeConfig(this.timings[0] ?? longTimings(), never);
-    this.h = await startHarness({ dir: this.dir, inspect: this.observe });
+    this.h = await startHarness({ dir: this.dir, inspect: this.recorder.observe });
     this.startOracle();
   }
 
@@ -169,31 +160,12 @@ class LifecycleReplay {
     await this.first?.close();
     await this.h?.close();
     await this.blocker?.release();
-    const left = census(this.marker);
-    for (const { pid: stray } of left) process.kill(stray, 'SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
-    if (left.length > 0 && !failed) throw new Error(`left behind after the supervisor stopped: ${JSON.stringify(left)}`);
+    sweepLeftovers(this.marker, this.dir, failed);
   }
-
-  // The inspection observer: records every event the lifecycle actor handled, with who was alive at that moment.
-  private readonly observe = (event: InspectionEvent): void => {
-    const actor = event.actorRef as { systemId?: string; logic?: unknown };
-    if (actor.systemId !== 'server') return;
-    if (event.type === '@xstate.microstep') {
-      const transitions = (event as unknown as { _transitions: Parameters<typeof labelOf>[1][] })._transitions;
-      this.pending.push(...transitions.map((t) => labelOf(actor.logic as Parameters<typeof labelOf>[0], t)));
-    } else if (event.type === '@xstate.snapshot') {
-      const snapshot = event.snapshot as unknown as { value: unknown; context: ServerLifecycleContext };
-      const entry = { event: event.event, labels: this.pending, value: snapshot.value, context: snapshot.context, alive: census(this.marker) };
-      this.pending = [];
-      if (event.event.type === 'xstate.init') this.initial = entry;
-      else this.trace.push(entry);
-    }
-  };
 
   // The oracle starts where the daemon's lifecycle started: same policy, same context.
   private startOracle(): void {
-    const initial = this.initial;
+    const initial = this.recorder.initial;
     if (!initial) throw new Error('the lifecycle actor was not seen starting');
     this.oracle = createOracle(initial.context.policy);
     expectEqual('the initial context', initial.context, this.oracle.snapshot().context);
@@ -251,7 +223,7 @@ class LifecycleReplay {
     await steer(this.port, { health: 'hold' });
     await first.close();
     this.writeConfig(this.timings[0] ?? longTimings(), never);
-    this.h = await startHarness({ dir: this.dir, inspect: this.observe });
+    this.h = await startHarness({ dir: this.dir, inspect: this.recorder.observe });
     this.startOracle();
   }
 
@@ -287,7 +259,7 @@ class LifecycleReplay {
     this.options.coverage?.record(entry.labels, entry.value);
     // No process outside the current server's group, at the moment the event was handled. A server being adopted is
     // the current one from server.adopt on, though the lifecycle names it only once its process actor has looked.
-    if (entry.event.type === 'server.adopt') this.adopting = (entry.event as { process: { pgid: number } }).process.pgid;
+    if (entry.event.type === 'server.adopt') this.adopting = (entry.event['process'] as { pgid: number }).pgid;
     if (entry.event.type === 'process.spawned') this.adopting = null;
     const group = entry.context.process?.pgid ?? this.adopting;
     const strays = entry.alive.filter((p) => p.pgid !== group);

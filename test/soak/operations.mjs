@@ -64,6 +64,19 @@ export function createOperations(ctx, run) {
     return candidates.length > 0 ? ctx.prng.pick(candidates) : null;
   };
 
+  /**
+   * Retires the client at `index` (modulo the list) and puts a new one in its place.
+   * @param {import('./stream-clients.mjs').StreamClient[]} clients @param {number} index
+   * @param {() => import('./stream-clients.mjs').StreamClient} create
+   */
+  const replaceClient = (clients, index, create) => {
+    const old = clients.splice(index % clients.length, 1)[0];
+    old?.retire();
+    if (old) run.retired.push(old);
+    clients.push(create());
+    return 'replaced';
+  };
+
   return [
     {
       kind: 'kill -9 server',
@@ -230,13 +243,7 @@ export function createOperations(ctx, run) {
       kind: 'logs client replaced',
       weight: 2,
       plan: (prng) => ({ index: prng.int(0, 99) }),
-      run: async ({ index }) => {
-        const old = run.logClients.splice(index % run.logClients.length, 1)[0];
-        old?.retire();
-        if (old) run.retired.push(old);
-        run.logClients.push(run.newLogClient());
-        return 'replaced';
-      },
+      run: async ({ index }) => replaceClient(run.logClients, index, run.newLogClient),
     },
     {
       kind: 'events client drops, resumes',
@@ -253,13 +260,7 @@ export function createOperations(ctx, run) {
       kind: 'events client replaced',
       weight: 1,
       plan: (prng) => ({ index: prng.int(0, 99) }),
-      run: async ({ index }) => {
-        const old = run.eventClients.splice(index % run.eventClients.length, 1)[0];
-        old?.retire();
-        if (old) run.retired.push(old);
-        run.eventClients.push(run.newEventsClient());
-        return 'replaced';
-      },
+      run: async ({ index }) => replaceClient(run.eventClients, index, run.newEventsClient),
     },
     {
       kind: 'GET history',

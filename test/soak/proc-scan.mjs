@@ -71,15 +71,8 @@ export function createProcScanner(tag) {
   };
 }
 
-/** Resident set size in bytes, or null when the process is gone. @param {number} pid */
-export function rssBytes(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
+// Resident set size in bytes, as the benchmarks read it.
+export { rssBytes } from '../bench/lib/measure.mjs';
 
 /** Open file descriptors, or null when the process is gone. @param {number} pid */
 export function openFds(pid) {
