@@ -45,6 +45,8 @@ export class LogView {
   private matcher: (entry: LogEntry) => boolean = () => true;
   private localTime = false;
   private paused = false;
+  /** A stream error ("Log file not found …") is shown; the next line of the file makes it obsolete. */
+  private staleErrors = false;
   private frame: number | null = null;
   private spoken = { lines: 0, errors: 0, timer: null as ReturnType<typeof setTimeout> | null };
   private readonly maxLines: number;
@@ -63,6 +65,8 @@ export class LogView {
 
   /** Adds a line (or a stream error); drawn at the next frame. */
   push(text: string, streamError = false): void {
+    if (streamError) this.staleErrors = true;
+    else if (this.staleErrors) this.dropStreamErrors();
     const entry: LogEntry = { seq: ++this.seq, text, level: streamError ? 'error' : lineLevel(text), streamError };
     this.entries.push(entry);
     // Dropped in slices, not one by one: a shift per line would be quadratic in a burst.
@@ -122,6 +126,13 @@ export class LogView {
     });
   }
 
+  // Lines arrive again: what the stream said went wrong is over, and would mislead above the lines that follow.
+  private dropStreamErrors(): void {
+    this.staleErrors = false;
+    this.entries = this.entries.filter((entry) => !entry.streamError);
+    this.redraw();
+  }
+
   private redraw(): void {
     this.els.box.replaceChildren();
     this.shownCount = 0;
@@ -139,7 +150,7 @@ export class LogView {
     }
     if (!this.paused) {
       const stick = box.scrollHeight - box.scrollTop - box.clientHeight < 8;
-      const start = Math.max(0, this.entries.length - (this.seq - this.drawnSeq));
+      const start = this.firstAfter(this.drawnSeq);
       const batch = this.entries.slice(start, start + this.perFrame);
       const appended = this.append(batch.filter(this.matcher));
       this.drawnSeq = batch.at(-1)?.seq ?? this.drawnSeq;
@@ -149,7 +160,14 @@ export class LogView {
       else if (appended > 0) this.els.latest.hidden = false;
     }
     box.dataset['empty'] = this.shownCount > 0 ? 'false' : this.entries.length > 0 ? 'filtered' : 'true';
-    this.options.onStats?.({ total: this.entries.length, shown: this.shownCount, pending: this.seq - this.drawnSeq });
+    this.options.onStats?.({ total: this.entries.length, shown: this.shownCount, pending: this.entries.length - this.firstAfter(this.drawnSeq) });
+  }
+
+  // The index of the first kept line newer than `seq` (seqs have gaps where stream errors were dropped).
+  private firstAfter(seq: number): number {
+    let index = this.entries.length;
+    while (index > 0 && (this.entries[index - 1] as LogEntry).seq > seq) index -= 1;
+    return index;
   }
 
   // Appends lines to the last chunk while it has room, then to new chunks; returns how many were appended.

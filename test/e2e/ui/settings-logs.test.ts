@@ -100,6 +100,18 @@ describe('Settings page log against the real supervisor', () => {
     expect(await page.locator('#log .log-line').first().textContent()).toMatch(/big line|listening|server started/);
   });
 
+  it('says the log file is missing while the server has never run, and drops that line once the server writes', async () => {
+    h = await startDemoSupervisor({ server: { autostart: false } });
+    const page = await session.settings(h.url);
+    await page.locator('#log .log-line[data-level="stream-error"]', { hasText: 'Log file not found' }).waitFor();
+    expect((await h.post('/supervisor/server/start')).status).toBe(200);
+    await page.locator('#log .log-line', { hasText: 'listening on' }).waitFor();
+    // The page shows the file as it is, and nothing above it that is no longer true.
+    expect(await page.locator('#log .log-line', { hasText: 'Log file not found' }).count()).toBe(0);
+    const shown = await page.locator('#log .log-line').allTextContents();
+    expect(shown).toEqual(readFileSync(h.logPath, 'utf8').trimEnd().split('\n'));
+  });
+
   it('turning "Stream live" off and on loses no line and repeats none; a reader scrolled up stays put', async () => {
     const page = await openLog();
     await page.getByLabel('Stream live').uncheck();
