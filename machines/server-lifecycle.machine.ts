@@ -4,6 +4,7 @@ import { notProvided } from './not-provided.js';
 import { crashedFact, gaveUpFact, haltedFact, restartScheduledFact, runningFact, startingFact, stoppedFact, stoppingFact } from './server-lifecycle.facts.js';
 import type {
   LifecycleError,
+  LivenessInput,
   ProbeInput,
   ProcessCommand,
   ServerLifecycleContext,
@@ -91,7 +92,7 @@ export const serverLifecycleMachine = setup({
     // Polls the health endpoint until it answers 2xx once (health.ok); provided from src/.
     readinessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('readinessProbe'),
     // Polls the health endpoint while running (health.ok / health.failed); provided from src/.
-    livenessProbe: notProvided.callback<ServerLifecycleEvent, ProbeInput>('livenessProbe'),
+    livenessProbe: notProvided.callback<ServerLifecycleEvent, LivenessInput>('livenessProbe'),
   },
   actions: {
     // The server is not meant to come back on its own: the listening socket held for it (socket: inherit) is closed,
@@ -316,7 +317,7 @@ export const serverLifecycleMachine = setup({
       description: 'Healthy; the liveness probe keeps asking and repeated failures count as a crash.',
       invoke: {
         src: 'livenessProbe',
-        input: ({ context }) => ({ host: context.policy.healthHost, port: context.policy.port, healthPath: context.policy.healthPath }),
+        input: ({ context }) => ({ host: context.policy.healthHost, port: context.policy.port, healthPath: context.policy.healthPath, pid: context.process?.pid ?? null }),
       },
       after: {
         stableAfter: { actions: 'resetBackoff' },

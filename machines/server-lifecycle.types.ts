@@ -121,3 +121,8 @@ export interface ProbeInput {
   port: number;
   healthPath: string;
 }
+
+/** The liveness probe's input: also the server process asked about (a failure once it is gone is its exit's news). */
+export interface LivenessInput extends ProbeInput {
+  pid: number | null;
+}

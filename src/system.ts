@@ -228,6 +228,7 @@ function provideLifecycle(readers: ConfigReaders, options: SystemOptions, socket
       return { intervalMs: s.healthIntervalMs, timeoutMs: s.healthTimeoutMs };
     },
     now,
+    isAlive: (pid: number) => facts.isAlive(pid),
   };
   return serverLifecycleMachine.provide({
     actors: {

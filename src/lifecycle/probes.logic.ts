@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { ProbeInput, ServerLifecycleEvent } from '../../machines/server-lifecycle.types.js';
+import type { LivenessInput, ProbeInput, ServerLifecycleEvent } from '../../machines/server-lifecycle.types.js';
 import { probeHealth } from './health-probe.js';
 
 export interface ProbeTiming {
@@ -8,6 +8,8 @@ export interface ProbeTiming {
   /** The configured liveness interval and probe timeout, read once per attempt (config.yaml is never latched). */
   health: () => { intervalMs: number; timeoutMs: number };
   now: () => number;
+  /** Whether a process is alive (the supervisor's process facts). */
+  isAlive: (pid: number) => boolean;
 }
 
 /** Polls until the server answers 2xx once, then reports health.ok and stops. */
@@ -31,7 +33,7 @@ export function readinessProbeLogic(timing: ProbeTiming) {
 
 /** Asks the running server every interval: every failure becomes health.failed, a recovery becomes health.ok. */
 export function livenessProbeLogic(timing: ProbeTiming) {
-  return fromCallback<ServerLifecycleEvent, ProbeInput>(({ sendBack, input }) => {
+  return fromCallback<ServerLifecycleEvent, LivenessInput>(({ sendBack, input }) => {
     let stopped = false;
     let failing = false;
     let timer: NodeJS.Timeout | undefined;
@@ -40,10 +42,13 @@ export function livenessProbeLogic(timing: ProbeTiming) {
       const result = await probeHealth(input.port, input.healthPath, health.timeoutMs, input.host);
       if (stopped) return;
       const at = timing.now();
+      // A server that has died is not unhealthy: its exit is on the way (reported once its group is drained), and a
+      // failure counted meanwhile could make the crash a liveness failure.
+      const gone = !result.ok && input.pid !== null && !timing.isAlive(input.pid);
       // Steady health sends nothing, so the inspection stream is not flooded with identical snapshots.
-      if (!result.ok) sendBack({ type: 'health.failed', at, message: result.message });
-      else if (failing) sendBack({ type: 'health.ok', at, version: result.version });
-      failing = !result.ok;
+      if (!result.ok && !gone) sendBack({ type: 'health.failed', at, message: result.message });
+      else if (result.ok && failing) sendBack({ type: 'health.ok', at, version: result.version });
+      failing = !result.ok && !gone;
       timer = setTimeout(attempt, health.intervalMs);
     };
     timer = setTimeout(attempt, timing.health().intervalMs);

@@ -8,6 +8,7 @@ import type { LifecycleFact } from '../../machines/lifecycle-facts.js';
 import { backoffDelay, serverLifecycleMachine } from '../../machines/server-lifecycle.machine.js';
 import type {
   LifecyclePolicy,
+  LivenessInput,
   ProbeInput,
   ProcessCommand,
   RestartType,
@@ -385,7 +386,7 @@ export function createOracle(policy: LifecyclePolicy) {
     actors: {
       serverProcess: stub<ProcessCommand, ServerProcessInput>(),
       readinessProbe: stub<ServerLifecycleEvent, ProbeInput>(),
-      livenessProbe: stub<ServerLifecycleEvent, ProbeInput>(),
+      livenessProbe: stub<ServerLifecycleEvent, LivenessInput>(),
     },
     actions: { releaseSocket: () => undefined },
   });

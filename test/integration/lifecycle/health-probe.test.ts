@@ -1,7 +1,11 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createActor, createMachine } from 'xstate';
+import type { ServerLifecycleEvent } from '../../../machines/server-lifecycle.types.js';
 import { probeHealth } from '../../../src/lifecycle/health-probe.js';
+import { livenessProbeLogic } from '../../../src/lifecycle/probes.logic.js';
 import { freePort } from '../../support/free-port.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('probeHealth against a real HTTP server', () => {
   let server: Server | undefined;
@@ -60,5 +64,38 @@ describe('probeHealth against a real HTTP server', () => {
   it('reads at most 64 KiB of a huge body and still answers healthy', async () => {
     const port = await serve((_req, res) => res.writeHead(200).end('x'.repeat(5 * 1024 * 1024)));
     expect(await probeHealth(port, '/api/health', 5_000)).toEqual({ ok: true, version: null });
+  });
+});
+
+describe('the liveness probe against a port nothing listens on', () => {
+  it('reports every failure while the server process lives, and none once it is gone (its exit will say why)', async () => {
+    const port = await freePort();
+    let alive = false;
+    let asked = 0;
+    const logic = livenessProbeLogic({
+      readinessIntervalMs: 10,
+      health: () => ({ intervalMs: 10, timeoutMs: 500 }),
+      now: Date.now,
+      isAlive: () => {
+        asked += 1;
+        return alive;
+      },
+    });
+    // The probe's events, as the lifecycle machine (its parent) receives them.
+    const events: ServerLifecycleEvent[] = [];
+    const parent = createMachine({
+      invoke: { src: logic, input: { host: '127.0.0.1', port, healthPath: '/api/health', pid: 4242 } },
+      on: { '*': { actions: ({ event }) => events.push(event as ServerLifecycleEvent) } },
+    });
+    const actor = createActor(parent).start();
+    try {
+      await waitFor('three failed probes of a dead server', () => asked >= 3 || undefined);
+      expect(events).toEqual([]);
+      alive = true;
+      const failed = await waitFor('a health.failed once the server lives', () => events.find((e) => e.type === 'health.failed'));
+      expect(failed).toMatchObject({ type: 'health.failed', message: 'health check failed: ECONNREFUSED' });
+    } finally {
+      actor.stop();
+    }
   });
 });
