@@ -296,8 +296,8 @@ const liveGrowthPerRound = rounds1toN.length > 1 ? (last.heapUsed - first.heapUs
 
 reportSection(`## Memory under log floods
 
-The chaos soak's longest-lived supervisor grew from about 66 to 123 MiB RSS while the log was flooded; this tells live
-objects piling up from V8 keeping heap committed. One supervisor (\`serve\`, with \`--expose-gc\` and a GC probe,
+The chaos soak's longest-lived supervisor grew from about 66 to 123 MiB RSS while the log was flooded; this run tells live
+objects piling up apart from V8 (and malloc) keeping memory committed. One supervisor (\`serve\`, with \`--expose-gc\` and a GC probe,
 \`test/bench/lib/gc-probe.mjs\`, that runs two full GCs on SIGUSR2 and reports what survived) supervises the soak's
 server (\`test/soak/soak-server.mjs\`, the soak's configuration: 2 MiB log files, 3 backups, planted secrets). Per
 round: a server restart, then ${floods} floods of ${floodLines.toLocaleString('en')} lines (each longer than 64 KiB with
