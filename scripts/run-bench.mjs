@@ -11,7 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, 'test/bench');
 const resultsPath = join(benchDir, 'RESULTS.md');
 // Fixed order: the sections of RESULTS.md follow it.
-const order = ['crash-recovery', 'manual-restart', 'refused-during-restart', 'memory', 'throughput', 'models', 'logs'];
+const order = ['crash-recovery', 'manual-restart', 'refused-during-restart', 'memory', 'throughput', 'models', 'logs', 'log-flood-memory'];
 
 const available = readdirSync(benchDir)
   .filter((f) => f.endsWith('.bench.mjs'))

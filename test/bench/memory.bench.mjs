@@ -1,8 +1,8 @@
 // Memory: idle RSS of each supervisor after 10 s, and a leak check of ours under status requests and SSE cycles.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import { fmtMiB, listenerPid, markdownTable, median, rssBytes, sleep, smapsBytes } from './lib/measure.mjs';
+import { fmtMiB, heapStats, listenerPid, markdownTable, median, rssBytes, sleep, smapsBytes } from './lib/measure.mjs';
 import { progress, reportSection } from './lib/report.mjs';
 import { ourRequest, startBareLoop, startOurs, startPm2, startSupervisord } from './lib/tools.mjs';
 
@@ -174,24 +174,6 @@ async function sseCycles(url, count, concurrency = 10) {
 async function statusLoad(base, amount) {
   const result = await autocannon({ url: `${base}/supervisor/status`, connections: 10, amount });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`status load: ${result.non2xx} non-2xx, ${result.errors} errors`);
-}
-
-/**
- * V8's heap after the most recent full GC (Mark-Compact), from our supervisor's `--trace-gc` output: what is live
- * (the leak signal RSS cannot give) and what V8 keeps committed for it (what RSS mostly follows), and how many
- * memory-reducer GCs ("Mark-Compact (reduce)", which hand spare heap back) have run so far.
- * @param {string} path
- */
-function heapStats(path) {
-  const text = readFileSync(path, 'utf8');
-  const all = [...text.matchAll(/Mark-Compact( \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\)/g)];
-  const last = all.at(-1);
-  return {
-    live: last ? Number(last[2]) : null,
-    committed: last ? Number(last[3]) : null,
-    reduces: all.filter((m) => m[1] !== undefined).length,
-    lastWasReduce: last?.[1] !== undefined,
-  };
 }
 
 /** The lowest of five RSS samples over a second. @param {number} pid */

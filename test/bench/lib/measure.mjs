@@ -138,6 +138,24 @@ export function smapsBytes(pid) {
 }
 
 /**
+ * V8's heap after the most recent full GC (Mark-Compact), from a Node process's `--trace-gc` output: what is live
+ * (the leak signal RSS cannot give) and what V8 keeps committed for it (what RSS mostly follows), and how many
+ * memory-reducer GCs ("Mark-Compact (reduce)", which hand spare heap back) have run so far.
+ * @param {string} path
+ */
+export function heapStats(path) {
+  const text = readFileSync(path, 'utf8');
+  const all = [...text.matchAll(/Mark-Compact( \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\)/g)];
+  const last = all.at(-1);
+  return {
+    live: last ? Number(last[2]) : null,
+    committed: last ? Number(last[3]) : null,
+    reduces: all.filter((m) => m[1] !== undefined).length,
+    lastWasReduce: last?.[1] !== undefined,
+  };
+}
+
+/**
  * True while the pid exists and is not a zombie.
  * @param {number} pid
  */
