@@ -46,3 +46,29 @@ export function sweepLeftovers(marker: string, dir: string, failed: boolean): vo
   rmSync(dir, { recursive: true, force: true });
   if (left.length > 0 && !failed) throw new Error(`left behind after the supervisor stopped: ${JSON.stringify(left)}`);
 }
+
+/** One replay of a path against a daemon: started, stepped through, finished, and always cleaned up. */
+export interface PathRun {
+  boot(): Promise<void>;
+  step(i: number): Promise<void>;
+  finish(): Promise<void>;
+  cleanup(failed: boolean): Promise<void>;
+  /** Appended to a failure's message (e.g. the server's last log lines). */
+  explain?(): string;
+}
+
+/** Drives `run` through `steps` steps; rejects with the first difference, after cleaning up. */
+export async function drivePath(run: PathRun, steps: number): Promise<void> {
+  let failed = true;
+  try {
+    await run.boot();
+    for (let i = 0; i < steps; i += 1) await run.step(i);
+    await run.finish();
+    failed = false;
+  } catch (error) {
+    if (!run.explain) throw error;
+    throw new Error(`${(error as Error).message}\n${run.explain()}`, { cause: error });
+  } finally {
+    await run.cleanup(failed);
+  }
+}

@@ -17,7 +17,7 @@ import { census } from '../support/process-census.js';
 import { steer } from '../support/steerable.js';
 import { fixture, startHarness, type Harness } from '../support/supervisor-harness.js';
 import { waitFor } from '../support/wait-for.js';
-import { ActorTrace, sweepLeftovers, type TraceEntry as ActorTraceEntry } from './actor-trace.js';
+import { ActorTrace, drivePath, sweepLeftovers, type TraceEntry as ActorTraceEntry } from './actor-trace.js';
 import { expectEqual, pick } from './compare.js';
 import { configStepName, createConfigOracle, outcomes, type ConfigPath, type ConfigStep, type OutcomeStep } from './config-apply.model.js';
 
@@ -42,16 +42,7 @@ const edit = '# edited by hand while the new config was applied\n';
 
 /** Replays `path`; resolves when every step matched, rejects naming the first difference. */
 export async function replayConfigPath(path: ConfigPath, options: ConfigReplayOptions = {}): Promise<void> {
-  const run = new ConfigReplay(path, options);
-  let failed = true;
-  try {
-    await run.boot();
-    for (let i = 0; i < path.steps.length; i += 1) await run.step(i);
-    await run.finish();
-    failed = false;
-  } finally {
-    await run.cleanup(failed);
-  }
+  await drivePath(new ConfigReplay(path, options), path.steps.length);
 }
 
 class ConfigReplay {

@@ -16,7 +16,7 @@ import { census, type Counted } from '../support/process-census.js';
 import { blockPort, clogPort, steer, type PortBlocker } from '../support/steerable.js';
 import { fixture, startHarness, type Harness } from '../support/supervisor-harness.js';
 import { waitFor } from '../support/wait-for.js';
-import { ActorTrace, sweepLeftovers } from './actor-trace.js';
+import { ActorTrace, drivePath, sweepLeftovers } from './actor-trace.js';
 import { expectEqual, pick } from './compare.js';
 import {
   createOracle,
@@ -66,19 +66,7 @@ const longTimings = (): Timings => ({ start_timeout_ms: never, stop_timeout_ms: 
 
 /** Replays `path`; resolves when every step matched, rejects naming the first difference. */
 export async function replayLifecyclePath(path: ModelPath, options: ReplayOptions = {}): Promise<void> {
-  const run = new LifecycleReplay(path, options);
-  let failed = true;
-  try {
-    await run.boot();
-    for (let i = 0; i < path.steps.length; i += 1) await run.step(i);
-    await run.finish();
-    failed = false;
-  } catch (error) {
-    // What the server said is often why: its log ends the message.
-    throw new Error(`${(error as Error).message}\n${run.serverLogTail()}`, { cause: error });
-  } finally {
-    await run.cleanup(failed);
-  }
+  await drivePath(new LifecycleReplay(path, options), path.steps.length);
 }
 
 class LifecycleReplay {
@@ -141,8 +129,8 @@ class LifecycleReplay {
     }
   }
 
-  /** The last lines of server.log (the supervisor's start and stop marks and the fixture's own lines). */
-  serverLogTail(): string {
+  /** The last lines of server.log (the supervisor's start and stop marks and the fixture's own lines): what the server said is often why. */
+  explain(): string {
     try {
       const lines = readFileSync(join(this.dir, 'logs', 'server.log'), 'utf8').trimEnd().split('\n').slice(-15);
       return `server.log, last ${lines.length} lines:\n  ${lines.join('\n  ')}`;
