@@ -1,4 +1,4 @@
-import { sonnet45Deprecated } from '../../support/model-fixtures.js';
+import { sonnet37Retired, sonnet45Deprecated } from '../../support/model-fixtures.js';
 import type { ModelLookup } from '../../../machines/model-cache.machine.js';
 import { currentModelInfo, isBareAlias, lookupTarget, modelIdOf, modelWarnings, resolveModel } from '../../../src/models/current-model.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
@@ -69,14 +69,7 @@ describe('currentModelInfo', () => {
 
   it('takes a retired model from its lookup (the list never holds it), with its replacement', () => {
     const found = lookup('claude-3-7-sonnet-20250219', { outcome: 'found', model: known('claude-3-7-sonnet-20250219') });
-    expect(currentModelInfo('claude-3-7-sonnet-20250219', catalogue, found)).toEqual({
-      id: 'claude-3-7-sonnet-20250219',
-      resolved_id: 'claude-3-7-sonnet-20250219',
-      display_name: 'Claude Sonnet 3.7',
-      lifecycle: 'retired',
-      retires_at: '2026-02-19T00:00:00Z',
-      replacement: 'claude-sonnet-5',
-    });
+    expect(currentModelInfo('claude-3-7-sonnet-20250219', catalogue, found)).toEqual(sonnet37Retired());
   });
 
   it('resolves an alias through its lookup, and describes the model it names from the list', () => {
