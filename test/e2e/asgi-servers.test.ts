@@ -2,7 +2,6 @@
 // supervisor with the socket handed over as fd 3: one process or a master with workers, a stop leaves no process of
 // the server behind, and a kill -9 of the master leaves no worker (the supervisor kills the whole process group).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -11,24 +10,11 @@ import { asgiCommands, requireAsgiServers } from '../support/asgi-servers.js';
 import { runCli, servedUrl, type CliProcess } from '../support/built-cli.js';
 import { freePort } from '../support/free-port.js';
 import { request } from '../support/http.js';
+import { servedBy } from '../support/served-by.js';
 import { waitFor } from '../support/wait-for.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- status fields are read as the contract gives them
 type Status = any;
-
-/** The pid of the worker that answers one request on a fresh connection. */
-function answeringPid(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.once('end', () => resolve((JSON.parse(text) as { pid: number }).pid));
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
 
 describe.each([
   ['uvicorn --fd 3', asgiCommands.uvicorn, 1],
@@ -70,7 +56,7 @@ describe.each([
       const found = groupMembers(s.main_server_pid);
       return found.length === processes ? found : undefined;
     });
-    expect(members).toContain(await answeringPid(port));
+    expect(members).toContain(await servedBy(port));
     return { pid: s.main_server_pid, members };
   }
 

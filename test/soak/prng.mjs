@@ -1,5 +1,6 @@
-// A seeded pseudo-random generator (mulberry32, as test/support/prng.ts), in plain JavaScript for the soak, which node
-// runs without a TypeScript step. The soak prints its seed; the same seed makes the same choices again.
+// A seeded pseudo-random generator (mulberry32), in plain JavaScript so that the soak, which node runs without a
+// TypeScript step, and the tests (through test/support/prng.ts) share it. The seed is printed; the same seed makes the
+// same choices again.
 
 /**
  * @typedef {object} Prng

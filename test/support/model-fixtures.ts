@@ -36,3 +36,15 @@ export function sonnet45Deprecated(overrides: Partial<CurrentModelInfo> = {}): C
     ...overrides,
   };
 }
+
+/** What a lookup tells of Claude Sonnet 3.7 in the test catalogues: retired (never listed), Claude Sonnet 5 replaces it. */
+export function sonnet37Retired(): CurrentModelInfo {
+  return {
+    id: 'claude-3-7-sonnet-20250219',
+    resolved_id: 'claude-3-7-sonnet-20250219',
+    display_name: 'Claude Sonnet 3.7',
+    lifecycle: 'retired',
+    retires_at: '2026-02-19T00:00:00Z',
+    replacement: 'claude-sonnet-5',
+  };
+}

@@ -2,37 +2,18 @@
 // arrive through the real log stream. A 3,000-line burst never blocks the page for 100 ms (PerformanceObserver long
 // tasks), 10,000 lines scroll smoothly, "Stream live" off and on loses no line, and the tools work.
 import { appendFileSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { request } from '../../support/http.js';
-import type { Harness } from '../../support/supervisor-harness.js';
-import { launchBrowser, longTasks, screenshot, waitForText, watchLongTasks } from './browser.js';
-import { PageSession, startDemoSupervisor } from './settings-session.js';
+import { longTasks, screenshot, waitForText, watchLongTasks } from './browser.js';
+import { settingsPages } from './settings-session.js';
 
 describe('Settings page log against the real supervisor', () => {
-  let browser: Browser;
-  let session: PageSession;
-  let h: Harness | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(() => {
-    session = new PageSession(browser);
-  });
-  afterEach(async () => {
-    const errors = await session.close();
-    await h?.close();
-    h = undefined;
-    expect(errors).toEqual([]);
-  });
+  const pages = settingsPages();
 
   async function openLog(): Promise<Page> {
-    h = await startDemoSupervisor();
+    const h = await pages.start();
     await h.waitForStatus('running', (s) => s.main_server_status === 'running');
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#log-state', 'Live');
     await page.locator('#log .log-line', { hasText: 'listening on' }).waitFor();
     return page;
@@ -45,7 +26,7 @@ describe('Settings page log against the real supervisor', () => {
       const level = i % 50 === 0 ? 'ERROR' : i % 10 === 0 ? 'WARN' : 'INFO';
       return `${at} ${level} ${label} line ${String(i + 1).padStart(5, '0')} request=${i} took=${(i * 37) % 900}ms path=/api/items/${i}`;
     });
-    appendFileSync(h!.logPath, `${lines.join('\n')}\n`);
+    appendFileSync(pages.harness.logPath, `${lines.join('\n')}\n`);
     return lines;
   }
 
@@ -101,8 +82,8 @@ describe('Settings page log against the real supervisor', () => {
   });
 
   it('says the log file is missing while the server has never run, and drops that line once the server writes', async () => {
-    h = await startDemoSupervisor({ server: { autostart: false } });
-    const page = await session.settings(h.url);
+    const h = await pages.start({ server: { autostart: false } });
+    const page = await pages.session.settings(h.url);
     await page.locator('#log .log-line[data-level="stream-error"]', { hasText: 'Log file not found' }).waitFor();
     expect((await h.post('/supervisor/server/start')).status).toBe(200);
     await page.locator('#log .log-line', { hasText: 'listening on' }).waitFor();
@@ -117,15 +98,15 @@ describe('Settings page log against the real supervisor', () => {
     await page.getByLabel('Stream live').uncheck();
     await waitForText(page, '#log-state', 'Not streaming');
     const missed = [`/e2e-while-off-1-${Date.now()}`, `/e2e-while-off-2-${Date.now()}`];
-    for (const path of missed) expect((await request(`http://127.0.0.1:${h!.serverPort}${path}`)).status).toBe(200);
-    const written = () => readFileSync(h!.logPath, 'utf8');
+    for (const path of missed) expect((await request(`http://127.0.0.1:${pages.harness.serverPort}${path}`)).status).toBe(200);
+    const written = () => readFileSync(pages.harness.logPath, 'utf8');
     expect(missed.every((path) => written().includes(`[demo] GET ${path}`))).toBe(true);
     expect(await page.locator('#log .log-line', { hasText: 'e2e-while-off' }).count()).toBe(0);
     await page.getByLabel('Stream live').check();
     await waitForText(page, '#log-state', 'Live');
     for (const path of missed) await page.locator('#log .log-line', { hasText: `[demo] GET ${path}` }).waitFor();
     const after = `/e2e-after-${Date.now()}`;
-    await request(`http://127.0.0.1:${h!.serverPort}${after}`);
+    await request(`http://127.0.0.1:${pages.harness.serverPort}${after}`);
     await page.locator('#log .log-line', { hasText: after }).waitFor();
     // Each line once: the page's lines are the file's lines, in order.
     const shown = await page.locator('#log .log-line').allTextContents();
@@ -137,7 +118,7 @@ describe('Settings page log against the real supervisor', () => {
     await page.locator('#log').evaluate((el) => {
       el.scrollTop = 0;
     });
-    await request(`http://127.0.0.1:${h!.serverPort}/e2e-below-the-fold`);
+    await request(`http://127.0.0.1:${pages.harness.serverPort}/e2e-below-the-fold`);
     await page.locator('#btn-latest').waitFor({ state: 'visible' });
     expect(await page.locator('#log').evaluate((el) => el.scrollTop)).toBe(0);
     await page.locator('#btn-latest').click();
@@ -173,7 +154,7 @@ describe('Settings page log against the real supervisor', () => {
     await pause.click();
     expect(await pause.getAttribute('aria-pressed')).toBe('true');
     const during = `/e2e-during-pause-${Date.now()}`;
-    await request(`http://127.0.0.1:${h!.serverPort}${during}`);
+    await request(`http://127.0.0.1:${pages.harness.serverPort}${during}`);
     await waitForText(page, '#log-note', 'Paused — 1 new line waiting.');
     expect(await page.locator('#log .log-line', { hasText: during }).count()).toBe(0);
     await pause.click();

@@ -3,42 +3,29 @@
 // for a deprecated current model whose switch really switches, Refresh, the list's age and source, a fixed family
 // order; and the other editable settings applied through the same apply-and-restart flow.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import type { Harness } from '../../support/supervisor-harness.js';
-import { launchBrowser, screenshot, waitForText } from './browser.js';
-import { PageSession, startDemoSupervisor } from './settings-session.js';
+import { screenshot, waitForText } from './browser.js';
+import { settingsPages } from './settings-session.js';
 
 const apiKey = 'sk-ant-api03-e2e-settings-models';
 const deprecatedModel = 'claude-sonnet-4-5-20250929';
 
 describe('Settings page models and settings against the real supervisor', () => {
-  let browser: Browser;
   let anthropic: FakeAnthropic;
-  let session: PageSession;
-  let h: Harness | undefined;
+  const pages = settingsPages();
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     anthropic = await startFakeAnthropic({ apiKeys: [apiKey] });
   });
   afterAll(async () => {
-    await browser?.close();
     await anthropic?.close();
-  });
-  beforeEach(() => {
-    session = new PageSession(browser);
-  });
-  afterEach(async () => {
-    const errors = await session.close();
-    await h?.close();
-    h = undefined;
-    expect(errors).toEqual([]);
   });
 
   async function start(config: Record<string, unknown>, fixture?: string): Promise<Harness> {
-    h = await startDemoSupervisor({ ...(fixture ? { fixture } : {}), config: { api_key: apiKey, ...config }, env: { ANTHROPIC_BASE_URL: anthropic.url } });
+    const h = await pages.start({ ...(fixture ? { fixture } : {}), config: { api_key: apiKey, ...config }, env: { ANTHROPIC_BASE_URL: anthropic.url } });
     await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     return h;
   }
@@ -51,7 +38,7 @@ describe('Settings page models and settings against the real supervisor', () => 
     const release = anthropic.hold();
     let page: Page;
     try {
-      page = await session.settings(h!.url);
+      page = await pages.session.settings(pages.harness.url);
       expect(await options(page)).toEqual([{ value: '', text: 'Loading models…' }]);
       expect(await page.locator('#model-select').isDisabled()).toBe(true);
     } finally {
@@ -68,12 +55,12 @@ describe('Settings page models and settings against the real supervisor', () => 
     expect(await page.locator('#model-select optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).toEqual(['Opus', 'Sonnet', 'Haiku', 'Fable', 'Mythos']);
     await screenshot(page, 'settings-deprecated-model');
 
-    const pidBefore = (await h!.status()).main_server_pid;
+    const pidBefore = (await pages.harness.status()).main_server_pid;
     await page.getByRole('button', { name: 'Switch to Claude Sonnet 5' }).click();
     await waitForText(page, '#model-outcome', 'Default model is now claude-sonnet-5; the server restarted on it.', 15_000);
     await banner.waitFor({ state: 'hidden' });
-    expect(parse(readFileSync(h!.configPath, 'utf8')).default_model).toBe('claude-sonnet-5');
-    const status = await h!.status();
+    expect(parse(readFileSync(pages.harness.configPath, 'utf8')).default_model).toBe('claude-sonnet-5');
+    const status = await pages.harness.status();
     expect(status).toMatchObject({ main_server_status: 'running', default_model: 'claude-sonnet-5' });
     expect(status.main_server_pid).not.toBe(pidBefore);
     await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent === 'Claude Sonnet 5 (latest, current)');
@@ -81,7 +68,7 @@ describe('Settings page models and settings against the real supervisor', () => 
 
   it('refreshes the list from Anthropic, says its age and source, and shows every version on request', async () => {
     await start({ default_model: 'claude-sonnet-5' });
-    const page = await session.settings(h!.url);
+    const page = await pages.session.settings(pages.harness.url);
     await page.locator('#model-select optgroup').first().waitFor({ state: 'attached' });
     await waitForText(page, '#models-note', /^From Anthropic, updated just now\.$/);
     const listed = anthropic.requests.filter((r) => r.path === '/v1/models').length;
@@ -99,10 +86,10 @@ describe('Settings page models and settings against the real supervisor', () => 
   });
 
   it('applies the other settings through the same flow, refuses a count that is not one before sending anything, and shows a rollback as one', async () => {
-    session.expected = [/status of 409/];
+    pages.session.expected = [/status of 409/];
     // picky-server.mjs refuses to start with max_message_length 13.
     await start({ default_model: 'claude-sonnet-5', log_level: 'info' }, 'picky-server.mjs');
-    const page = await session.settings(h!.url);
+    const page = await pages.session.settings(pages.harness.url);
     await page.locator('#cfg-log_level').waitFor();
     expect(await page.getByLabel('Log level').inputValue()).toBe('info');
     const apply = page.locator('#btn-config-apply');
@@ -117,24 +104,24 @@ describe('Settings page models and settings against the real supervisor', () => 
     await page.getByLabel('Transcription').check();
     expect(await apply.getAttribute('aria-disabled')).toBe('false');
 
-    const pidBefore = (await h!.status()).main_server_pid;
+    const pidBefore = (await pages.harness.status()).main_server_pid;
     await apply.click();
     await waitForText(page, '#config-outcome', 'Saved log level, max message length, transcription; the server restarted on the new settings.', 15_000);
-    const file = parse(readFileSync(h!.configPath, 'utf8'));
+    const file = parse(readFileSync(pages.harness.configPath, 'utf8'));
     expect(file).toMatchObject({ log_level: 'debug', max_message_length: 8000, transcription_enabled: true });
-    expect((await h!.status()).main_server_pid).not.toBe(pidBefore);
+    expect((await pages.harness.status()).main_server_pid).not.toBe(pidBefore);
     expect(await apply.getAttribute('aria-disabled')).toBe('true');
     // The record says the same.
     await page.locator('#history .history-row', { hasText: 'Config applied: log_level, max_message_length, transcription_enabled' }).waitFor();
 
     // A value the server cannot start with: rolled back, the file as it was, the form back to the file's value.
-    const fileBefore = readFileSync(h!.configPath);
+    const fileBefore = readFileSync(pages.harness.configPath);
     await page.getByLabel('Max message length').fill('13');
     await apply.click();
     await waitForText(page, '#config-outcome', /^Rolled back: the server did not come up with max message length, so the previous settings are back in use\./, 15_000);
     expect(await page.locator('#config-outcome').getAttribute('data-kind')).toBe('rollback');
     expect(await page.locator('#config-outcome .outcome-detail').textContent()).toMatch(/previous config restored/);
-    expect(readFileSync(h!.configPath).equals(fileBefore)).toBe(true);
+    expect(readFileSync(pages.harness.configPath).equals(fileBefore)).toBe(true);
     expect(await page.getByLabel('Max message length').inputValue()).toBe('8000');
     await waitForText(page, '#server-badge', 'Running', 10_000);
   });

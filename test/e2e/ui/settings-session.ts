@@ -2,7 +2,7 @@
 // no Anthropic credential unless a test gives one, and pages whose console errors are collected and checked.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startHarness, type Harness, type HarnessOptions } from '../../support/supervisor-harness.js';
-import { newContext, waitForText, watchErrors } from './browser.js';
+import { launchBrowser, newContext, waitForText, watchErrors } from './browser.js';
 
 /** Environment for a supervisor that asks no real Anthropic (credentials from the developer's shell would win). */
 export const noCredentials = { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: '', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
@@ -54,4 +54,58 @@ export async function startDemoSupervisor(options: HarnessOptions = {}): Promise
     env: { ...noCredentials, ...options.env },
     server: { ...(options.fixture ? {} : { command: null }), start_timeout_ms: 5_000, stop_timeout_ms: 1_000, ...options.server },
   });
+}
+
+/** What a Settings test file gets from `settingsPages()`: the current test's pages and supervisor. */
+export interface SettingsPages {
+  /** The current test's pages. */
+  readonly session: PageSession;
+  /** The supervisor the current test started (throws when it started none). */
+  readonly harness: Harness;
+  /** Starts the current test's supervisor (`startDemoSupervisor`); it is closed after the test. */
+  start(options?: HarnessOptions): Promise<Harness>;
+}
+
+/**
+ * Registers the hooks every Settings test file against the real supervisor shares: one Chromium for the file, a
+ * PageSession per test, and after each test its pages and supervisor closed, `cleanUp` run, and no unexpected console
+ * error allowed.
+ */
+export function settingsPages(options: { cleanUp?: () => Promise<void> } = {}): SettingsPages {
+  let browser: Browser;
+  let session: PageSession | undefined;
+  let harness: Harness | undefined;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(() => {
+    session = new PageSession(browser);
+  });
+  afterEach(async () => {
+    const errors = (await session?.close()) ?? [];
+    await harness?.close();
+    harness = undefined;
+    await options.cleanUp?.();
+    // Rule of the UI tests: no console errors or uncaught exceptions, except the ones the test announced.
+    expect(errors).toEqual([]);
+  });
+
+  return {
+    get session() {
+      if (!session) throw new Error('no page session outside a test');
+      return session;
+    },
+    get harness() {
+      if (!harness) throw new Error('this test started no supervisor');
+      return harness;
+    },
+    async start(startOptions = {}) {
+      harness = await startDemoSupervisor(startOptions);
+      return harness;
+    },
+  };
 }

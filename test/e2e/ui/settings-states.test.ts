@@ -5,56 +5,40 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { runCli, servedUrl, type CliProcess } from '../../support/built-cli.js';
 import { freePort } from '../../support/free-port.js';
 import { request } from '../../support/http.js';
-import type { Harness } from '../../support/supervisor-harness.js';
 import { waitFor } from '../../support/wait-for.js';
-import { launchBrowser, recordTexts, screenshot, waitForText } from './browser.js';
-import { connectionErrors, noCredentials, PageSession, startDemoSupervisor } from './settings-session.js';
+import { recordTexts, screenshot, waitForText } from './browser.js';
+import { connectionErrors, noCredentials, settingsPages } from './settings-session.js';
 
 describe('Settings page states against the real supervisor', () => {
-  let browser: Browser;
-  let session: PageSession;
-  let h: Harness | undefined;
   const clis: CliProcess[] = [];
   let dir: string | undefined;
   let blocker: Server | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(() => {
-    session = new PageSession(browser);
-  });
-  afterEach(async () => {
-    const errors = await session.close();
-    await h?.close();
-    h = undefined;
-    for (const cli of clis.splice(0)) {
-      if (cli.child.exitCode === null && cli.child.signalCode === null) {
-        cli.child.kill('SIGTERM');
-        await cli.exited;
+  // The CLI supervisors, folder and port blocker some tests make, gone before the console errors are checked.
+  const pages = settingsPages({
+    cleanUp: async () => {
+      for (const cli of clis.splice(0)) {
+        if (cli.child.exitCode === null && cli.child.signalCode === null) {
+          cli.child.kill('SIGTERM');
+          await cli.exited;
+        }
       }
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-    await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
-    blocker = undefined;
-    // Rule of the UI tests: no console errors or uncaught exceptions, except the ones the test announced.
-    expect(errors).toEqual([]);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+      await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+      blocker = undefined;
+    },
   });
 
   const badge = (page: Page) => page.locator('#server-badge');
   const usable = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).getAttribute('aria-disabled').then((v) => v !== 'true');
 
   it('with the supervisor killed shows no Running: a greyed last-known card, frozen uptime; and recovers when it returns', async () => {
-    session.expected = [connectionErrors];
+    pages.session.expected = [connectionErrors];
     dir = mkdtempSync(join(tmpdir(), 'psup-ui-kill-'));
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify({ port: await freePort(), supervisor: { log_dir: join(dir, 'logs'), server: { stop_timeout_ms: 1_000 } } }));
@@ -71,7 +55,7 @@ describe('Settings page states against the real supervisor', () => {
       const s = await status().catch(() => null);
       return s?.main_server_status === 'running' ? s : undefined;
     });
-    const page = await session.settings(url);
+    const page = await pages.session.settings(url);
     await waitForText(page, '#server-badge', 'Running');
     await waitForText(page, '#server-uptime', /^Up \d+s$/);
     await recordTexts(page, '#server-badge', 'badge');
@@ -109,9 +93,9 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('shows a SIGSTOPped server as Unhealthy (amber), and Running again after SIGCONT', async () => {
-    h = await startDemoSupervisor({ server: { health_interval_ms: 100, health_timeout_ms: 200, health_failures: 100_000 } });
+    const h = await pages.start({ server: { health_interval_ms: 100, health_timeout_ms: 200, health_failures: 100_000 } });
     const { main_server_pid: pid } = await h.waitForStatus('running', (s) => s.main_server_status === 'running' && s.main_server_healthy);
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#server-badge', 'Running');
     process.kill(pid, 'SIGSTOP');
     try {
@@ -128,9 +112,9 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('gives a crash loop its own badge and says what to do; the failed Start, the crash and the give-up are said', async () => {
-    session.expected = [/status of 500/];
-    h = await startDemoSupervisor({ fixture: 'crash-on-start.mjs', server: { autostart: false, intensity: 2, backoff_ms: 50, backoff_max_ms: 100 } });
-    const page = await session.settings(h.url);
+    pages.session.expected = [/status of 500/];
+    const h = await pages.start({ fixture: 'crash-on-start.mjs', server: { autostart: false, intensity: 2, backoff_ms: 50, backoff_max_ms: 100 } });
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#server-badge', 'Stopped');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForText(page, '#command-outcome', /^Server start failed: /, 10_000);
@@ -146,9 +130,9 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('on kill -9 says so in a toast and when the server is back, with a history entry whose log tail is visible', async () => {
-    h = await startDemoSupervisor({ server: { stable_ms: 60_000 } });
+    const h = await pages.start({ server: { stable_ms: 60_000 } });
     const { main_server_pid: pid } = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#fact-pid', `pid ${pid}`);
     // The demo server logs every request: these lines are the last it writes (one with a key, which is redacted).
     const secret = 'sk-ant-api03-e2e-diagnostics-secret-0123456789';
@@ -196,10 +180,10 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('asks for status only while the page is visible, and at once when it shows again', async () => {
-    h = await startDemoSupervisor();
+    const h = await pages.start();
     await h.waitForStatus('running', (s) => s.main_server_status === 'running');
     // The page is told it is hidden and shown as a browser tells it (visibilityState and a visibilitychange event).
-    const page = await session.open(`${h.url}/supervisor/ui/`);
+    const page = await pages.session.open(`${h.url}/supervisor/ui/`);
     await waitForText(page, '#connection', 'Live');
     const asked: number[] = [];
     page.on('request', (r) => {
@@ -225,9 +209,9 @@ describe('Settings page states against the real supervisor', () => {
 
   it('counts down to an automatic restart in whole seconds, never a second short', async () => {
     // The first crash of a server that was up restarts at once; the next one within stable_ms waits backoff_ms (2 s).
-    h = await startDemoSupervisor({ server: { backoff_ms: 2_000, backoff_max_ms: 2_000, stable_ms: 60_000 } });
+    const h = await pages.start({ server: { backoff_ms: 2_000, backoff_max_ms: 2_000, stable_ms: 60_000 } });
     const first = await h.waitForStatus('running', (s) => s.main_server_status === 'running');
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#fact-pid', `pid ${first.main_server_pid}`);
     process.kill(first.main_server_pid, 'SIGKILL');
     const second = await h.waitForStatus('running again', (s) => s.main_server_status === 'running' && s.main_server_pid !== first.main_server_pid);
@@ -245,13 +229,13 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('shows a start halted by a taken port as Halted, with the holder and what to do; Start works once it is free', async () => {
-    session.expected = [/status of 500/];
+    pages.session.expected = [/status of 500/];
     const port = await freePort();
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(port, '127.0.0.1', resolve));
-    h = await startDemoSupervisor({ config: { port } });
+    const h = await pages.start({ config: { port } });
     await h.waitForStatus('halted', (s) => s.main_server_state === 'crashed.halted');
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#server-badge', 'Halted');
     const note = await page.locator('#state-note').textContent();
     expect(note).toContain(`Not restarted automatically: port ${port} is in use by pid ${process.pid}`);
@@ -265,9 +249,9 @@ describe('Settings page states against the real supervisor', () => {
   });
 
   it('asks before Stop, keeps focus on the control used, and clears a message once the state moves on', async () => {
-    h = await startDemoSupervisor();
+    const h = await pages.start();
     await h.waitForStatus('running', (s) => s.main_server_status === 'running');
-    const page = await session.settings(h.url);
+    const page = await pages.session.settings(h.url);
     await waitForText(page, '#server-badge', 'Running');
     const stop = page.getByRole('button', { name: 'Stop', exact: true });
     await stop.click();

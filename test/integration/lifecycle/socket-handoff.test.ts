@@ -1,29 +1,15 @@
 // supervisor.server.socket: inherit with real processes: the supervisor binds the server's address, hands the socket
 // to each server process as fd 3, never accepts on it, and lets it go when the server is not meant to come back.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { isAlive } from '../../../src/lifecycle/process-group.js';
 import { freePort } from '../../support/free-port.js';
+import { servedBy } from '../../support/served-by.js';
 import { startHarness, type Harness } from '../../support/supervisor-harness.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const running = (s: { main_server_status: string }) => s.main_server_status === 'running';
 const inherit = { socket: 'inherit' };
-
-/** One GET on a fresh connection; resolves with the answering server's pid, rejects with the socket error. */
-function servedBy(port: number, host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host, port, path: '/', agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.once('end', () => resolve((JSON.parse(text) as { pid: number }).pid));
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
 
 /** The error code of listening on the port ourselves, or null when we could (the port is free). */
 function listenError(port: number, host = '127.0.0.1'): Promise<string | null> {

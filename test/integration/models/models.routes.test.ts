@@ -1,4 +1,4 @@
-import { sonnet45Deprecated } from '../../support/model-fixtures.js';
+import { sonnet37Retired, sonnet45Deprecated } from '../../support/model-fixtures.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startModelsApp, type ModelsApp } from '../../support/models-app.js';
@@ -212,14 +212,7 @@ describe('GET /supervisor/models and POST /supervisor/models/refresh', () => {
       const { body } = await app.get('/supervisor/models?show_all=true');
       expect((body.models as { id: string }[]).map((m) => m.id)).not.toContain('claude-3-7-sonnet-20250219');
       expect((body.models as { is_current: boolean }[]).some((m) => m.is_current)).toBe(false);
-      expect(body.current_model_info).toEqual({
-        id: 'claude-3-7-sonnet-20250219',
-        resolved_id: 'claude-3-7-sonnet-20250219',
-        display_name: 'Claude Sonnet 3.7',
-        lifecycle: 'retired',
-        retires_at: '2026-02-19T00:00:00Z',
-        replacement: 'claude-sonnet-5',
-      });
+      expect(body.current_model_info).toEqual(sonnet37Retired());
       expect(body.warnings).toEqual(['claude-3-7-sonnet-20250219 is retired, so requests naming it fail; Claude Sonnet 5 (claude-sonnet-5) replaces it']);
       expect(lookupCalls(fake).map((r) => r.path)).toEqual(['/v1/models/claude-3-7-sonnet-20250219']);
       expect(lookupCalls(fake)[0]?.headers.authorization).toBe(`Bearer ${keyA}`);

@@ -1,4 +1,4 @@
-import { sonnet45Deprecated } from '../../support/model-fixtures.js';
+import { sonnet37Retired, sonnet45Deprecated } from '../../support/model-fixtures.js';
 import type { ModelLookup } from '../../../machines/model-cache.machine.js';
 import { currentModelInfo, isBareAlias, lookupTarget, modelIdOf, modelWarnings, resolveModel } from '../../../src/models/current-model.js';
 import { fallbackModels } from '../../../src/models/fallback-models.js';
@@ -22,6 +22,8 @@ const lookup = (modelId: string, answer: Partial<ModelLookup>): ModelLookup => (
   pending: null,
   ...answer,
 });
+/** A lookup of `modelId` that found `foundId` (the same model, or the one an alias names) in the known models. */
+const foundLookup = (modelId: string, foundId = modelId) => lookup(modelId, { outcome: 'found', model: known(foundId) });
 const warningsFor = (configured: string | null, found: ModelLookup | null = null, list = catalogue, fallback = false) =>
   modelWarnings({ info: currentModelInfo(configured, list, found), catalogue: list, lookup: found, fallback, now });
 
@@ -68,19 +70,12 @@ describe('currentModelInfo', () => {
   });
 
   it('takes a retired model from its lookup (the list never holds it), with its replacement', () => {
-    const found = lookup('claude-3-7-sonnet-20250219', { outcome: 'found', model: known('claude-3-7-sonnet-20250219') });
-    expect(currentModelInfo('claude-3-7-sonnet-20250219', catalogue, found)).toEqual({
-      id: 'claude-3-7-sonnet-20250219',
-      resolved_id: 'claude-3-7-sonnet-20250219',
-      display_name: 'Claude Sonnet 3.7',
-      lifecycle: 'retired',
-      retires_at: '2026-02-19T00:00:00Z',
-      replacement: 'claude-sonnet-5',
-    });
+    const found = foundLookup('claude-3-7-sonnet-20250219');
+    expect(currentModelInfo('claude-3-7-sonnet-20250219', catalogue, found)).toEqual(sonnet37Retired());
   });
 
   it('resolves an alias through its lookup, and describes the model it names from the list', () => {
-    const found = lookup('claude-sonnet-4-5', { outcome: 'found', model: known('claude-sonnet-4-5-20250929') });
+    const found = foundLookup('claude-sonnet-4-5', 'claude-sonnet-4-5-20250929');
     expect(currentModelInfo('claude-sonnet-4-5', catalogue, found)).toMatchObject({
       id: 'claude-sonnet-4-5',
       resolved_id: 'claude-sonnet-4-5-20250929',
@@ -133,14 +128,14 @@ describe('modelWarnings', () => {
   });
 
   it('names the alias and the model it resolves to', () => {
-    const found = lookup('claude-sonnet-4-5', { outcome: 'found', model: known('claude-sonnet-4-5-20250929') });
+    const found = foundLookup('claude-sonnet-4-5', 'claude-sonnet-4-5-20250929');
     expect(warningsFor('claude-sonnet-4-5', found)).toEqual([
       'claude-sonnet-4-5 (claude-sonnet-4-5-20250929) is deprecated and retires on 2027-02-05; Claude Sonnet 5 (claude-sonnet-5) replaces it',
     ]);
   });
 
   it('says a retired model fails, and an unknown one is not known to the API', () => {
-    const retired = lookup('claude-3-5-haiku-20241022', { outcome: 'found', model: known('claude-3-5-haiku-20241022') });
+    const retired = foundLookup('claude-3-5-haiku-20241022');
     expect(warningsFor('claude-3-5-haiku-20241022', retired)).toEqual([
       'claude-3-5-haiku-20241022 is retired, so requests naming it fail; Claude Haiku 4.5 (claude-haiku-4-5-20251001) replaces it',
     ]);

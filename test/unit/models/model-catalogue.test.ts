@@ -3,6 +3,7 @@ import { fallbackModels } from '../../../src/models/fallback-models.js';
 import { buildCatalogue, latestOfFamily, latestPerFamily, listedModels, toCachedModel } from '../../../src/models/model-catalogue.js';
 import type { UpstreamModel } from '../../../src/models/upstream-model.js';
 import { knownModels, legacyShape, realModels } from '../../support/real-models.js';
+import { cachedModel } from '../../support/model-fixtures.js';
 
 const model = (id: string, created: string, extra: Partial<UpstreamModel> = {}): UpstreamModel => ({ id, display_name: id, created_at: `${created}T00:00:00Z`, ...extra });
 const ids = (models: readonly CachedModel[]) => models.map((m) => m.id);
@@ -110,20 +111,9 @@ describe('buildCatalogue', () => {
 
 describe('toCachedModel', () => {
   it('fills what an older answer lacks with null and is never latest on its own', () => {
-    expect(toCachedModel({ id: 'claude-opus-4-20250514', display_name: 'Claude Opus 4', created_at: '2025-05-22T00:00:00Z' })).toEqual({
-      id: 'claude-opus-4-20250514',
-      display_name: 'Claude Opus 4',
-      created_at: '2025-05-22T00:00:00Z',
-      line: null,
-      family: 'opus',
-      lifecycle: null,
-      deprecated_at: null,
-      retires_at: null,
-      max_input_tokens: null,
-      max_tokens: null,
-      capabilities: null,
-      is_latest: false,
-    });
+    expect(toCachedModel({ id: 'claude-opus-4-20250514', display_name: 'Claude Opus 4', created_at: '2025-05-22T00:00:00Z' })).toEqual(
+      cachedModel({ id: 'claude-opus-4-20250514', display_name: 'Claude Opus 4', created_at: '2025-05-22T00:00:00Z', family: 'opus', is_latest: false }),
+    );
   });
 });
 

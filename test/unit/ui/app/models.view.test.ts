@@ -2,7 +2,7 @@ import type { ModelsResponse } from '../../../../src/ui/app/api.js';
 import { canApplyModel, lifecycleText, listNote, modelBanner, modelDetails, modelGroups, shownModel } from '../../../../src/ui/app/models.view.js';
 import { createSettingsStore, currentModel } from '../../../../src/ui/app/settings.store.js';
 import { commandEnabled } from '../../../../src/ui/app/status.view.js';
-import { servedModel } from '../../../support/model-fixtures.js';
+import { servedModel, sonnet45Deprecated } from '../../../support/model-fixtures.js';
 import { uiStatus } from '../../../support/ui-fixtures.js';
 
 const now = Date.parse('2026-12-01T00:00:00Z');
@@ -29,14 +29,7 @@ const models: ModelsResponse = {
   count: 6,
   show_all: false,
   current_model: 'claude-sonnet-4-5-20250929',
-  current_model_info: {
-    id: 'claude-sonnet-4-5-20250929',
-    resolved_id: 'claude-sonnet-4-5-20250929',
-    display_name: 'Claude Sonnet 4.5',
-    lifecycle: 'deprecated',
-    retires_at: '2027-02-05T00:00:00Z',
-    replacement: 'claude-sonnet-5',
-  },
+  current_model_info: sonnet45Deprecated(),
   cached_at: new Date(now - 3 * 60_000).toISOString(),
   is_stale: false,
   source: 'cache',
