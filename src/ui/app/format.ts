@@ -63,11 +63,6 @@ export function familyLabel(family: string): string {
   return trimmed === '' ? 'Other' : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }
 
-/** A lifecycle state as a badge shows it: "running" → "Running". */
-export function stateLabel(state: string): string {
-  return state === '' ? state : state.charAt(0).toUpperCase() + state.slice(1).replace(/_/g, ' ');
-}
-
 /** A timestamp that may arrive as ms epoch, seconds epoch or ISO text, as ms epoch; null if unreadable. */
 export function toEpochMs(at: number | string | null | undefined): number | null {
   if (typeof at === 'number' && Number.isFinite(at)) return at < 1e11 ? at * 1000 : at;
