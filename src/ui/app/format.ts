@@ -57,6 +57,13 @@ export function formatClock(at: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** The local calendar date of a moment: "2026-11-24". */
+export function formatLocalDate(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** A model family as a group heading: "sonnet" → "Sonnet", "claude-2" → "Claude-2". */
 export function familyLabel(family: string): string {
   const trimmed = family.trim();
