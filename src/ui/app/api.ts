@@ -9,7 +9,6 @@ import type {
   HistoryEvent,
   HistoryList,
   LogEvent,
-  MainServerStatus,
   MetricsHistory,
   ModelInfo,
   ModelsResponse,
@@ -19,9 +18,6 @@ import type {
 } from '../../client/supervisor-types.js';
 
 export type { ConfigValue, CurrentModelInfo, HistoryEvent, LogEvent, MetricsHistory, ModelInfo, ModelsResponse, SupervisorStatus };
-/** The lifecycle states of the main server (docs/api.md, Status). */
-export type ServerStatusName = MainServerStatus;
-export const serverStatusNames: readonly ServerStatusName[] = ['stopped', 'starting', 'running', 'stopping', 'crashed'];
 export type ServerCommand = ServerAction;
 export type ServerCommandResult = ServerCommandResponse;
 export type ConfigUpdateResult = ConfigUpdateResponse;

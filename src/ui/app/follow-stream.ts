@@ -1,5 +1,6 @@
 // Follows an event stream of the supervisor for as long as the page wants it: reconnects with backoff after a drop
 // and resumes after the last event id seen (Last-Event-ID), so nothing is lost or repeated across a reconnection.
+import { abortableDelay } from '../../client/supervisor-client.js';
 import type { StreamOptions } from './api.js';
 
 export interface FollowOptions<T> {
@@ -35,19 +36,6 @@ export function followStream<T>(options: FollowOptions<T>): FollowHandle {
   let lastEventId = options.lastEventId ?? null;
   let delay = initial;
 
-  const wait = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        controller.signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      controller.signal.addEventListener('abort', onAbort, { once: true });
-    });
-
   const done = (async () => {
     while (!controller.signal.aborted) {
       try {
@@ -69,7 +57,8 @@ export function followStream<T>(options: FollowOptions<T>): FollowHandle {
       }
       if (controller.signal.aborted) return;
       options.onDown?.();
-      await wait(delay);
+      // A close() during the wait ends it early; the loop then stops.
+      await abortableDelay(delay, controller.signal).catch(() => undefined);
       delay = Math.min(delay * 2, max);
     }
   })();

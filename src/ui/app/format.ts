@@ -57,15 +57,17 @@ export function formatClock(at: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** The local calendar date of a moment: "2026-11-24". */
+export function formatLocalDate(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** A model family as a group heading: "sonnet" → "Sonnet", "claude-2" → "Claude-2". */
 export function familyLabel(family: string): string {
   const trimmed = family.trim();
   return trimmed === '' ? 'Other' : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-}
-
-/** A lifecycle state as a badge shows it: "running" → "Running". */
-export function stateLabel(state: string): string {
-  return state === '' ? state : state.charAt(0).toUpperCase() + state.slice(1).replace(/_/g, ' ');
 }
 
 /** A timestamp that may arrive as ms epoch, seconds epoch or ISO text, as ms epoch; null if unreadable. */

@@ -4,6 +4,7 @@
 //
 //   event: started
 //   data: {"pid": 4242, "version": "0.1.0", "at": 1700000000000, "replayed": true}
+import { formatClock, formatLocalDate } from './format.js';
 import { isStateValue, type InspectionEvent, type InspectionSnapshot } from './inspection.js';
 
 /** A `snapshot` record, and whether it was replayed. */
@@ -77,8 +78,6 @@ export function parseStartedRecord(data: string): StartedRecord | null {
 
 /** A time on the timeline, in the browser's time zone: "14:03:07.215", with the date when it is not today. */
 export function formatLocalTime(at: number, now: number = Date.now()): string {
-  const d = new Date(at);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-  return new Date(now).toDateString() === d.toDateString() ? clock : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock}`;
+  const clock = formatClock(at);
+  return new Date(now).toDateString() === new Date(at).toDateString() ? clock : `${formatLocalDate(at)} ${clock}`;
 }

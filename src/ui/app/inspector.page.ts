@@ -198,11 +198,14 @@ let shownSelected: number | null | undefined;
 let topSeq = 0;
 let timelineRef: TimelineEntry[] | null = null;
 
-function entryElement(entry: TimelineEntry): HTMLLIElement {
+// An entry drawn already marked as selected or not, so new entries need no pass over the whole list.
+function entryElement(entry: TimelineEntry, selected: number | null): HTMLLIElement {
+  const isSelected = entry.seq === selected;
+  const selectedClass = isSelected ? ' is-selected' : '';
   if (entry.kind === 'started') {
     return h(
       'li',
-      { class: 'entry entry--started', 'data-seq': entry.seq, 'data-replayed': String(entry.replayed) },
+      { class: `entry entry--started${selectedClass}`, 'data-seq': entry.seq, 'data-replayed': String(entry.replayed) },
       h('time', { datetime: new Date(entry.at).toISOString(), class: 'entry-time' }, formatLocalTime(entry.at)),
       h('span', { class: 'entry-title' }, `Supervisor started (pid ${String(entry.payload['pid'])}, v${String(entry.payload['version'])})`),
     );
@@ -215,7 +218,7 @@ function entryElement(entry: TimelineEntry): HTMLLIElement {
   return h(
     'li',
     {
-      class: `entry entry--${entry.kind}${entry.error ? ' entry--error' : ''}`,
+      class: `entry entry--${entry.kind}${entry.error ? ' entry--error' : ''}${selectedClass}`,
       'data-seq': entry.seq,
       'data-actor': entry.actor,
       'data-replayed': String(entry.replayed),
@@ -224,7 +227,7 @@ function entryElement(entry: TimelineEntry): HTMLLIElement {
     h('span', { class: 'actor-chip', 'data-actor': entry.actor }, entry.actor),
     h(
       'button',
-      { type: 'button', class: 'entry-select entry-title', title: 'Show the machines as they were right after this' },
+      { type: 'button', class: 'entry-select entry-title', title: 'Show the machines as they were right after this', 'aria-pressed': String(isSelected) },
       entry.title,
     ),
     json === '{}'
@@ -255,18 +258,19 @@ function renderTimeline(ctx: InspectorContext): void {
   const newestSeq = ctx.timeline[0]?.seq ?? 0;
   if (ctx.filter !== shownFilter || visible.length === 0 || el.timeline.childElementCount === 0 || newestSeq < topSeq) {
     shownFilter = ctx.filter;
-    el.timeline.replaceChildren(...visible.map(entryElement));
+    el.timeline.replaceChildren(...visible.map((entry) => entryElement(entry, ctx.selected)));
   } else {
     // Entries only arrive at the top and fall off the bottom: add the new, drop the old.
     const fresh = visible.filter((e) => e.seq > topSeq);
-    el.timeline.prepend(...fresh.map(entryElement));
+    el.timeline.prepend(...fresh.map((entry) => entryElement(entry, ctx.selected)));
     const oldest = visible[visible.length - 1]?.seq ?? 0;
     while (el.timeline.lastElementChild && Number((el.timeline.lastElementChild as HTMLElement).dataset['seq']) < oldest) {
       el.timeline.lastElementChild.remove();
     }
   }
-  shownSelected = ctx.selected;
-  {
+  // Entries drawn before the selection moved are re-marked only when it does, not on every new entry.
+  if (ctx.selected !== shownSelected) {
+    shownSelected = ctx.selected;
     for (const li of el.timeline.children) {
       const selected = Number((li as HTMLElement).dataset['seq']) === ctx.selected;
       li.classList.toggle('is-selected', selected);

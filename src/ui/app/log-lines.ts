@@ -1,4 +1,5 @@
 // Log lines as the log viewer keeps them: their level, whether a filter shows them, and their time in local time.
+import { formatClock, formatLocalDate } from './format.js';
 import type { LogLevelFilter } from './settings.context.js';
 
 export type LineLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -45,9 +46,7 @@ export function localTimestamps(text: string): string {
   return text.replace(utcStamp, (whole, _y, _mo, _d, _h, _mi, _s, fraction: string | undefined) => {
     const at = Date.parse(whole);
     if (Number.isNaN(at)) return whole;
-    const d = new Date(at);
-    const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-    const ms = fraction ? `.${pad(d.getMilliseconds(), 3)}` : '';
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${ms}`;
+    const clock = formatClock(at);
+    return `${formatLocalDate(at)} ${fraction ? clock : clock.slice(0, 8)}`;
   });
 }
