@@ -32,6 +32,16 @@ export function backoffDelay(consecutiveCrashes: number, backoffMs: number, back
   return Math.min(backoffMs * 2 ** Math.min(exponent, 30), backoffMaxMs);
 }
 
+// The action that emits the fact `factOf` builds from the context and event, when this event makes one.
+function emitFactOf(factOf: (context: ServerLifecycleContext, event: ServerLifecycleEvent) => LifecycleFact | null) {
+  return enqueueActions<ServerLifecycleContext, ServerLifecycleEvent, undefined, ServerLifecycleEvent, never, never, never, never, LifecycleFact>(
+    ({ context, event, enqueue }) => {
+      const fact = factOf(context, event);
+      if (fact) enqueue.emit(fact);
+    },
+  );
+}
+
 // The delay before the restart the latest crash scheduled (shown as nextRestartAt and used as the timer).
 function restartDelay(context: ServerLifecycleContext): number {
   return backoffDelay(context.consecutiveCrashes, context.policy.backoffMs, context.policy.backoffMaxMs, context.streakBeganRunning);
@@ -205,22 +215,10 @@ export const serverLifecycleMachine = setup({
     afterStopRestart: assign({ afterStop: 'restart' as const, startCause: ({ event }) => commandCause(event) }),
     noteCommandCause: assign({ startCause: ({ event }) => commandCause(event) }),
     noteCrashRestart: assign({ startCause: 'crash_restart' as const }),
-    tellStarting: enqueueActions(({ context, event, enqueue }) => {
-      const fact = startingFact(context, event);
-      if (fact) enqueue.emit(fact);
-    }),
-    tellRunning: enqueueActions(({ context, event, enqueue }) => {
-      const fact = runningFact(context, event);
-      if (fact) enqueue.emit(fact);
-    }),
-    tellCrashed: enqueueActions(({ context, event, enqueue }) => {
-      const fact = crashedFact(context, event);
-      if (fact) enqueue.emit(fact);
-    }),
-    tellStopped: enqueueActions(({ context, event, enqueue }) => {
-      const fact = stoppedFact(context, event);
-      if (fact) enqueue.emit(fact);
-    }),
+    tellStarting: emitFactOf(startingFact),
+    tellRunning: emitFactOf(runningFact),
+    tellCrashed: emitFactOf(crashedFact),
+    tellStopped: emitFactOf(stoppedFact),
     tellStopping: emit(({ context, event }) => stoppingFact(context, event)),
     tellRestartScheduled: emit(({ context }) => restartScheduledFact(restartDelay(context))),
     tellGaveUp: emit(({ context }) => gaveUpFact(context)),

@@ -90,6 +90,8 @@ export interface ConfigReaders {
   neverLoaded(): string | null;
   serverSettings(): ServerSettings;
   supervisorSettings(): SupervisorSettings;
+  /** The supervisor settings resolved from given config data (one resolver for data already read). */
+  supervisorSettingsOf(data: Record<string, unknown>): SupervisorSettings;
 }
 
 /** Builds the actor system: machines from machines/, effects from src/, all provided in this one place. */
@@ -99,7 +101,7 @@ export function createSupervisorSystem(options: SystemOptions): SupervisorSystem
   const { serverSettings, supervisorSettings } = readers;
   const facts = options.processFacts ?? processFactsFor();
   const adoption = checkAdoption(serverFiles(supervisorSettings().logDir).pidPath, facts);
-  const modelsConfig = createModelsConfig(readers.settingsData, env, () => supervisorSettings().modelsTtlMs);
+  const modelsConfig = createModelsConfig(readers.settingsData, env, (data) => readers.supervisorSettingsOf(data).modelsTtlMs);
   // The config applier restarts through the lifecycle, like a person would: one restart, waited for until healthy.
   // Fresh, so a start already under way (an automatic restart that read the old file) is not taken for it.
   const restartServer = async () => {
@@ -204,6 +206,7 @@ function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReader
     config();
     return lastGood;
   };
+  const supervisorSettingsOf = (data: Record<string, unknown>) => resolveSupervisorSettings(data, where).settings;
   const neverLoaded = () => {
     const read = config();
     return !loaded && read.status === 'invalid' ? read.message : null;
@@ -213,7 +216,8 @@ function configReaders(configPath: string, env: NodeJS.ProcessEnv): ConfigReader
     settingsData,
     neverLoaded,
     serverSettings: () => resolveServerSettings(settingsData(), where).settings,
-    supervisorSettings: () => resolveSupervisorSettings(settingsData(), where).settings,
+    supervisorSettings: () => supervisorSettingsOf(settingsData()),
+    supervisorSettingsOf,
   };
 }
 

@@ -80,6 +80,13 @@ export function parseCommandLine<O extends OptionTable>(argv: string[], options:
   return parsed;
 }
 
+/** A count option (`-n 20`): `fallback` when absent, else an integer from 0 to `max` (a UsageError naming the option otherwise). */
+export function parseCountOption(option: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > max) throw new UsageError(`${option} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
 /** The client for `--url` / the environment; a malformed address is a usage error. */
 export function clientFor(url: string | undefined, io: CliIo, deps: CommandDeps): SupervisorClient {
   try {

@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { appendFile, chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { privateFileMode, writeFileAtomic } from '../config/atomic-file.js';
 import { isErrno } from '../errno.js';
+import { endsMidLine } from '../logs/log-separator.js';
 import { isHistoryEvent, type HistoryEvent } from './history-event.js';
 
 /** What a history file holds: its events oldest first, and how many lines that took (torn or foreign ones included). */
@@ -48,8 +49,8 @@ export function readHistoryFileSync(path: string): HistoryContents {
   }
 }
 
-/** True when the file's last byte is not a newline (a line torn by a crash mid-write); false for a missing file. */
-export function endsMidLine(path: string): boolean {
+// True when the file's last line is torn (a crash mid-write); false for a missing file.
+function fileEndsMidLine(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -57,9 +58,7 @@ export function endsMidLine(path: string): boolean {
     return false;
   }
   try {
-    const size = fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    return size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    return endsMidLine(fd);
   } finally {
     closeSync(fd);
   }
@@ -72,7 +71,7 @@ export function endsMidLine(path: string): boolean {
 export async function appendHistory(path: string, events: readonly HistoryEvent[]): Promise<void> {
   if (events.length === 0) return;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const text = `${endsMidLine(path) ? '\n' : ''}${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
+  const text = `${fileEndsMidLine(path) ? '\n' : ''}${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
   await appendFile(path, text, { mode: privateFileMode });
   // A file created by someone else with a wider mode is narrowed: it holds the server's last words.
   await chmod(path, privateFileMode).catch(() => undefined);

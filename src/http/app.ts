@@ -51,9 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     createModelsRouter({
       requestModels: actors.requestModels,
-      currentModel: modelsConfig.currentModel,
-      credentialId: modelsConfig.credentialId,
-      ttlMs: modelsConfig.ttlMs,
+      settings: modelsConfig.settings,
     }),
   );
   app.use(

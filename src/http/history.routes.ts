@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { errorBody, toSupervisorError } from '../errors.js';
 import type { HistoryEvent } from '../history/history-event.js';
 import type { HistoryRecorder } from '../history/history-recorder.js';
 import { methodNotAllowed } from './errors.js';
@@ -22,21 +21,10 @@ export function historySseEvent(event: HistoryEvent): SseEvent {
 /** GET /supervisor/history?limit=N and GET /supervisor/events (docs/api.md, History). */
 export function createHistoryRouter(deps: HistoryRouterDeps): Router {
   const router = Router();
-  router.get('/supervisor/history', async (req, res, next) => {
-    let limit: number;
-    try {
-      limit = parseHistoryLimit(req.query.limit);
-    } catch (error) {
-      const failure = toSupervisorError(error);
-      res.status(failure.status).json(errorBody(failure));
-      return;
-    }
-    try {
-      const events = await deps.history.newest(limit);
-      res.json({ events, count: events.length });
-    } catch (error) {
-      next(error);
-    }
+  // A bad limit (a thrown SupervisorError) or a failed read reaches the app's error handler (Express 5 forwards a rejection).
+  router.get('/supervisor/history', async (req, res) => {
+    const events = await deps.history.newest(parseHistoryLimit(req.query.limit));
+    res.json({ events, count: events.length });
   });
   router.all('/supervisor/history', methodNotAllowed(['GET']));
 

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { errorBody, toSupervisorError } from '../errors.js';
 import type { MetricsHistory } from '../metrics/metrics-history.js';
 import { createPrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { methodNotAllowed } from './errors.js';
@@ -15,16 +14,9 @@ export interface MetricsRouterDeps extends StatusDeps {
 export function createMetricsRouter(deps: MetricsRouterDeps): Router {
   const router = Router();
   const prometheus = createPrometheusMetrics();
+  // A bad window throws a SupervisorError, which the app's error handler renders.
   router.get('/supervisor/metrics/history', (req, res) => {
-    let windowS: number;
-    try {
-      windowS = parseMetricsWindow(req.query.window);
-    } catch (error) {
-      const failure = toSupervisorError(error);
-      res.status(failure.status).json(errorBody(failure));
-      return;
-    }
-    const samples = deps.metricsHistory.samples(windowS * 1000).map((s) => ({
+    const samples = deps.metricsHistory.samples(parseMetricsWindow(req.query.window) * 1000).map((s) => ({
       at: new Date(s.at).toISOString(),
       cpu_percent: s.cpuPercent,
       memory_bytes: s.memoryBytes,
@@ -33,23 +25,19 @@ export function createMetricsRouter(deps: MetricsRouterDeps): Router {
   });
   router.all('/supervisor/metrics/history', methodNotAllowed(['GET']));
 
-  router.get('/supervisor/metrics', async (_req, res, next) => {
-    try {
-      const status = currentStatus(deps);
-      const text = await prometheus.render({
-        state: status.main_server_status,
-        healthy: status.main_server_healthy,
-        restarts: status.restart_count,
-        crashes: deps.system.history.crashes(),
-        uptimeSeconds: status.main_server_uptime_seconds,
-        cpuPercent: status.cpu_percent,
-        memoryBytes: status.memory_bytes,
-        supervisorUptimeSeconds: status.supervisor_uptime_seconds,
-      });
-      res.type(prometheus.contentType).send(text);
-    } catch (error) {
-      next(error);
-    }
+  router.get('/supervisor/metrics', async (_req, res) => {
+    const status = currentStatus(deps);
+    const text = await prometheus.render({
+      state: status.main_server_status,
+      healthy: status.main_server_healthy,
+      restarts: status.restart_count,
+      crashes: deps.system.history.crashes(),
+      uptimeSeconds: status.main_server_uptime_seconds,
+      cpuPercent: status.cpu_percent,
+      memoryBytes: status.memory_bytes,
+      supervisorUptimeSeconds: status.supervisor_uptime_seconds,
+    });
+    res.type(prometheus.contentType).send(text);
   });
   router.all('/supervisor/metrics', methodNotAllowed(['GET']));
   return router;

@@ -1,20 +1,17 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { ModelsAnswer, ModelsRequest } from '../actors/actor-requests.js';
+import type { ModelsSettings } from '../models/models-config.js';
 import { SupervisorError } from '../errors.js';
 import { methodNotAllowed } from './errors.js';
 import { fallbackModels } from '../models/fallback-models.js';
 import { createModelsBodyCache } from '../models/models-view.js';
 
-/** What the models routes need; every function reads env/config fresh per request. */
+/** What the models routes need; env and config are read fresh, once per request. */
 export interface ModelsRouterDeps {
   /** Asks the model cache (the door's requestModels: bounded by its own wait). */
   requestModels(request: ModelsRequest): Promise<ModelsAnswer>;
-  /** `default_model` from config.yaml. */
-  currentModel(): string | null;
-  /** Fingerprint of the credential in effect (credentialFingerprint(resolveCredential(…))); never the key. */
-  credentialId(): string | null;
-  /** `supervisor.models_ttl_ms`. */
-  ttlMs(): number;
+  /** The credential fingerprint, `default_model` and TTL in effect, from one read of config.yaml (ModelsConfig.settings). */
+  settings(): ModelsSettings;
   now?: () => number;
 }
 
@@ -39,9 +36,7 @@ export function createModelsRouter(deps: ModelsRouterDeps): Router {
   const answer = (forceRefresh: boolean) => async (req: Request, res: Response) => {
     const query = parseModelsQuery(req.query as Record<string, unknown>);
     const requestedAt = now();
-    const credentialId = deps.credentialId();
-    const ttlMs = deps.ttlMs();
-    const currentModel = deps.currentModel();
+    const { credentialId, ttlMs, currentModel } = deps.settings();
     const { cache, fetching } = await deps.requestModels({ refresh: forceRefresh || query.refresh, credentialId, ttlMs, at: requestedAt, currentModel });
     res.type('application/json').send(
       render({

@@ -28,7 +28,8 @@ export function writeSeparator(logPath: string, mark: ServerLogMark): void {
   }
 }
 
-function endsMidLine(fd: number): boolean {
+/** True when the open file's last byte is not a newline (its last line is unfinished); false for an empty file. */
+export function endsMidLine(fd: number): boolean {
   const size = fstatSync(fd).size;
   if (size === 0) return false;
   const last = Buffer.alloc(1);

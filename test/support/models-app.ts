@@ -72,9 +72,7 @@ export async function startModelsApp(options: ModelsAppOptions) {
   app.use(
     createModelsRouter({
       requestModels: (request) => requestModels(actor, request, options.waitMs ?? modelsWaitMs),
-      currentModel: modelsConfig.currentModel,
-      credentialId: modelsConfig.credentialId,
-      ttlMs: modelsConfig.ttlMs,
+      settings: modelsConfig.settings,
     }),
   );
   app.use(errorHandler);

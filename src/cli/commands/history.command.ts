@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../../client/supervisor-types.js';
-import { UsageError, exitCodes, type CliCommand } from '../command.js';
-import { clientFor, defineCommand, parseCommandLine, programName, urlHelp, urlOption, type CommandDeps } from '../cli-support.js';
+import { exitCodes, type CliCommand } from '../command.js';
+import { clientFor, defineCommand, parseCommandLine, parseCountOption, programName, urlHelp, urlOption, type CommandDeps } from '../cli-support.js';
 import { formatCrash, formatEventLine, formatHistory } from '../history.views.js';
 
 const maxEvents = 1000;
@@ -27,8 +27,8 @@ export function historyCommand(deps: CommandDeps): CliCommand {
         { ...urlOption, lines: { type: 'string', short: 'n' }, json: { type: 'boolean' }, crash: { type: 'string' } },
         { min: 0, max: 0 },
       );
-      const limit = parseCount('-n', values.lines, 20, maxEvents);
-      const crashSeq = values.crash === undefined ? null : parseCount('--crash', values.crash, 0, Number.MAX_SAFE_INTEGER);
+      const limit = parseCountOption('-n', values.lines, 20, maxEvents);
+      const crashSeq = values.crash === undefined ? null : parseCountOption('--crash', values.crash, 0, Number.MAX_SAFE_INTEGER);
       const client = clientFor(values.url, io, deps);
       if (crashSeq !== null) {
         const { events } = await client.history({ limit: maxEvents });
@@ -72,7 +72,7 @@ export function eventsCommand(deps: CommandDeps): CliCommand {
         { ...urlOption, lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
         { min: 0, max: 0 },
       );
-      const count = parseCount('-n', values.lines, 10, maxEvents);
+      const count = parseCountOption('-n', values.lines, 10, maxEvents);
       const client = clientFor(values.url, io, deps);
       const print = (event: HistoryEvent) => io.out(values.json ? JSON.stringify(event) : formatEventLine(event));
       // The past events and the stream meet at a seq: the stream resumes right after the newest one printed.
@@ -85,10 +85,4 @@ export function eventsCommand(deps: CommandDeps): CliCommand {
       return exitCodes.ok;
     },
   });
-}
-
-function parseCount(option: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,16}$/.test(raw) || Number(raw) > max) throw new UsageError(`${option} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`);
-  return Number(raw);
 }

@@ -1,5 +1,5 @@
-import { UsageError, exitCodes, type CliCommand } from '../command.js';
-import { clientFor, defineCommand, parseCommandLine, programName, urlHelp, urlOption, type CommandDeps } from '../cli-support.js';
+import { exitCodes, type CliCommand } from '../command.js';
+import { clientFor, defineCommand, parseCommandLine, parseCountOption, programName, urlHelp, urlOption, type CommandDeps } from '../cli-support.js';
 
 const maxLines = 10_000;
 
@@ -23,7 +23,7 @@ export function logsCommand(deps: CommandDeps): CliCommand {
         { ...urlOption, lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' } },
         { min: 0, max: 0 },
       );
-      const lines = parseLineCount(values.lines);
+      const lines = parseCountOption('-n', values.lines, 50, maxLines);
       const client = clientFor(values.url, io, deps);
       for await (const event of client.logs({ lines, follow: values.follow ?? false })) {
         if (event.kind === 'error') {
@@ -35,10 +35,4 @@ export function logsCommand(deps: CommandDeps): CliCommand {
       return exitCodes.ok;
     },
   });
-}
-
-function parseLineCount(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  if (!/^\d+$/.test(raw) || Number(raw) > maxLines) throw new UsageError(`-n must be an integer from 0 to ${maxLines}, got ${JSON.stringify(raw)}`);
-  return Number(raw);
 }
